@@ -1,0 +1,50 @@
+import type { NDArray } from "./ndarray";
+import { broadcastTo } from "./ops/shape";
+import { broadcastShapesFor } from "./broadcast";
+import { checkArray } from "./ops/operands";
+import { shapesEqual } from "./shape";
+import { copy } from "./ops/copy";
+
+/**
+ * Whether every pair of elements satisfies |a − b| <= atol + rtol·|b| after broadcasting
+ * (NumPy's allclose, with its defaults). NaNs compare equal only with `equalNan`.
+ * Shapes that do not broadcast are a ShapeError.
+ */
+export function allclose(
+  a: NDArray,
+  b: NDArray,
+  options: { rtol?: number; atol?: number; equalNan?: boolean } = {},
+): boolean {
+  checkArray(a, "allclose");
+  checkArray(b, "allclose");
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  const shape = broadcastShapesFor("allclose", a.shape, b.shape);
+  const x = copy(broadcastTo(a, shape)).data;
+  const y = copy(broadcastTo(b, shape)).data;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i] as number;
+    const v = y[i] as number;
+    if (u === v) continue;
+    if (u !== u || v !== v) {
+      if (equalNan && u !== u && v !== v) continue;
+      return false;
+    }
+    if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
+  }
+  return true;
+}
+
+/** Whether `a` and `b` have the same shape and equal elements (dtype is not compared, as in NumPy). */
+export function arrayEqual(a: NDArray, b: NDArray, options: { equalNan?: boolean } = {}): boolean {
+  checkArray(a, "arrayEqual");
+  checkArray(b, "arrayEqual");
+  if (!shapesEqual(a.shape, b.shape)) return false;
+  const x = copy(a).data;
+  const y = copy(b).data;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i] as number;
+    const v = y[i] as number;
+    if (u !== v && !(options.equalNan && u !== u && v !== v)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,183 @@
+import { allocate, checkDType, type DType, type TypedArray } from "./dtype";
+import { DTypeError, ShapeError } from "./errors";
+import { type NestedArray, NDArray } from "./ndarray";
+import { astype } from "./ops/copy";
+import { reshape } from "./ops/shape";
+import { checkShape, formatShape, type Shape, shapeSize } from "./shape";
+
+/** The dtype of a new array, given either as a string or as `{ dtype }`. */
+export type DTypeOption = DType | { dtype?: DType };
+
+function dtypeFrom(option: DTypeOption | undefined, fallback: DType, op: string): DType {
+  const dtype = typeof option === "string" ? option : option?.dtype;
+  return dtype === undefined ? fallback : checkDType(dtype, op);
+}
+
+/** Input `array` accepts: a value, nested arrays, a typed array, or another NDArray. */
+export type ArrayInput = NestedArray | NDArray | TypedArray | ArrayLike<number>;
+
+function isTypedArray(x: unknown): x is ArrayBufferView & ArrayLike<number> {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+/** Infers the shape of nested arrays and flattens them, rejecting ragged or non-numeric input. */
+function flattenNested(values: NestedArray): { flat: number[]; shape: number[]; allBool: boolean } {
+  const shape: number[] = [];
+  for (let v: unknown = values; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat: number[] = [];
+  let allBool = true;
+  const visit = (v: unknown, depth: number, path: number[]) => {
+    if (depth === shape.length) {
+      if (typeof v === "number") allBool = false;
+      else if (typeof v !== "boolean") {
+        if (Array.isArray(v)) {
+          throw new ShapeError(`array: ragged nested array: unexpected nesting at [${path.join(",")}]`);
+        }
+        throw new DTypeError(`array: unsupported element ${JSON.stringify(v) ?? String(v)} at [${path.join(",")}]`);
+      }
+      flat.push(Number(v));
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : "a scalar";
+      throw new ShapeError(
+        `array: ragged nested array: expected length ${shape[depth]} at [${path.join(",")}], got ${got}`,
+      );
+    }
+    v.forEach((item, i) => visit(item, depth + 1, [...path, i]));
+  };
+  visit(values, 0, []);
+  return { flat, shape, allBool: allBool && flat.length > 0 };
+}
+
+function typedArrayDType(x: ArrayBufferView): DType {
+  if (x instanceof Float64Array) return "float64";
+  if (x instanceof Float32Array) return "float32";
+  if (x instanceof Int32Array || x instanceof Int16Array || x instanceof Int8Array) return "int32";
+  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray || x instanceof Uint16Array) return "int32";
+  return "float64";
+}
+
+/**
+ * A new array (always a copy) from a number, a boolean, nested arrays, a typed array or an
+ * NDArray. Without `dtype`, numbers give float32, booleans give bool, a typed array keeps its
+ * type (integer arrays become int32). `shape` reshapes flat input. Ragged nesting is a
+ * ShapeError, non-numeric elements a DTypeError.
+ */
+export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shape } = {}): NDArray {
+  const requested = options.dtype === undefined ? undefined : checkDType(options.dtype, "array");
+  let result: NDArray;
+  if (values instanceof NDArray) {
+    result = astype(values, requested ?? values.dtype);
+  } else if (isTypedArray(values)) {
+    const dtype = requested ?? typedArrayDType(values);
+    const data = allocate(dtype, values.length);
+    if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
+    else data.set(values as ArrayLike<number>);
+    result = new NDArray(data, [values.length]);
+  } else if (typeof values === "number" || typeof values === "boolean" || Array.isArray(values)) {
+    const { flat, shape, allBool } = flattenNested(values as NestedArray);
+    const dtype = requested ?? (allBool ? "bool" : "float32");
+    const data = allocate(dtype, flat.length);
+    if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0;
+    else data.set(flat);
+    result = new NDArray(data, shape);
+  } else {
+    throw new DTypeError(`array: cannot make an array from ${values === null ? "null" : typeof values}`);
+  }
+  if (options.shape === undefined) return result;
+  const shape = checkShape(options.shape, "array");
+  if (shapeSize(shape) !== result.size) {
+    throw new ShapeError(
+      `array: ${result.size} values do not fill shape ${formatShape(shape)} (size ${shapeSize(shape)})`,
+    );
+  }
+  return reshape(result, shape);
+}
+
+/** An array of `shape` filled with `value` (default dtype: bool for a boolean, float32 otherwise). */
+export function full(shape: Shape, value: number | boolean, options?: DTypeOption): NDArray {
+  const dims = checkShape(shape, "full");
+  const dtype = dtypeFrom(options, typeof value === "boolean" ? "bool" : "float32", "full");
+  const data = allocate(dtype, shapeSize(dims));
+  const v = dtype === "bool" ? (value ? 1 : 0) : Number(value);
+  if (v !== 0) data.fill(v);
+  return new NDArray(data, dims);
+}
+
+/** An array of zeros (float32 unless a dtype is given). */
+export function zeros(shape: Shape, options?: DTypeOption): NDArray {
+  return full(shape, 0, { dtype: dtypeFrom(options, "float32", "zeros") });
+}
+
+/** An array of ones (float32 unless a dtype is given). */
+export function ones(shape: Shape, options?: DTypeOption): NDArray {
+  return full(shape, 1, { dtype: dtypeFrom(options, "float32", "ones") });
+}
+
+/** Zeros with the shape (and, unless given, the dtype) of `x`. */
+export function zerosLike(x: NDArray, options?: DTypeOption): NDArray {
+  return full(x.shape, 0, { dtype: dtypeFrom(options, x.dtype, "zerosLike") });
+}
+
+/** Ones with the shape (and, unless given, the dtype) of `x`. */
+export function onesLike(x: NDArray, options?: DTypeOption): NDArray {
+  return full(x.shape, 1, { dtype: dtypeFrom(options, x.dtype, "onesLike") });
+}
+
+/** `value` with the shape (and, unless given, the dtype) of `x`. */
+export function fullLike(x: NDArray, value: number | boolean, options?: DTypeOption): NDArray {
+  return full(x.shape, value, { dtype: dtypeFrom(options, x.dtype, "fullLike") });
+}
+
+/**
+ * Evenly spaced values in [start, stop): `arange(stop)`, `arange(start, stop, step?)`. Integer
+ * arguments give int32, otherwise float32 (NumPy's rule on our dtypes).
+ */
+export function arange(start: number, stop?: number, step = 1, options?: DTypeOption): NDArray {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  for (const v of [from, to, step]) {
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new DTypeError(`arange: arguments must be finite numbers, got ${String(v)}`);
+    }
+  }
+  if (step === 0) throw new ShapeError("arange: step cannot be zero");
+  const integral = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
+  const dtype = dtypeFrom(options, integral ? "int32" : "float32", "arange");
+  const length = Math.max(0, Math.ceil((to - from) / step));
+  const data = allocate(dtype, length);
+  for (let i = 0; i < length; i++) data[i] = from + i * step;
+  return new NDArray(data, [length]);
+}
+
+/** `num` evenly spaced values from start to stop (inclusive unless `endpoint` is false); float32 by default. */
+export function linspace(
+  start: number,
+  stop: number,
+  num = 50,
+  options: { endpoint?: boolean; dtype?: DType } = {},
+): NDArray {
+  if (!Number.isInteger(num) || num < 0) throw new ShapeError(`linspace: num must be a non-negative integer, got ${num}`);
+  const endpoint = options.endpoint ?? true;
+  const dtype = dtypeFrom(options, "float32", "linspace");
+  const data = allocate(dtype, num);
+  const divisions = endpoint ? num - 1 : num;
+  const step = divisions > 0 ? (stop - start) / divisions : 0;
+  for (let i = 0; i < num; i++) data[i] = start + i * step;
+  if (endpoint && num > 1) data[num - 1] = stop;
+  return new NDArray(data, [num]);
+}
+
+/** An [n, m] array with ones on diagonal `k` (0 = main, positive above) and zeros elsewhere. */
+export function eye(n: number, m?: number, options: { k?: number; dtype?: DType } = {}): NDArray {
+  const cols = m ?? n;
+  const dims = checkShape([n, cols], "eye");
+  const k = options.k ?? 0;
+  const dtype = dtypeFrom(options, "float32", "eye");
+  const data = allocate(dtype, n * cols);
+  for (let i = 0; i < n; i++) {
+    const j = i + k;
+    if (j >= 0 && j < cols) data[i * cols + j] = 1;
+  }
+  return new NDArray(data, dims);
+}

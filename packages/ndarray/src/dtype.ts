@@ -1,0 +1,69 @@
+import { DTypeError } from "./errors";
+
+/** The element types an NDArray can hold. `bool` is stored as 0/1 in a Uint8Array. */
+export type DType = "float32" | "float64" | "int32" | "bool";
+
+/** The typed array behind each dtype. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
+
+/** Promotion order: bool < int32 < float32 < float64. */
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === "string" && Object.hasOwn(RANK, value);
+}
+
+export function checkDType(dtype: unknown, op: string): DType {
+  if (!isDType(dtype)) {
+    throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected one of ${DTYPES.join(", ")})`);
+  }
+  return dtype;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float64";
+}
+
+/** Allocates a zero-filled typed array for `dtype`. */
+export function allocate(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(length);
+    case "float64":
+      return new Float64Array(length);
+    case "int32":
+      return new Int32Array(length);
+    case "bool":
+      return new Uint8Array(length);
+  }
+}
+
+/** The dtype whose storage is `data`'s type. */
+export function dtypeOfTypedArray(data: TypedArray): DType {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Int32Array) return "int32";
+  return "bool";
+}
+
+/** The smallest dtype that holds both (NumPy's promote_types on our four dtypes). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * The dtype of an array combined with a JS number. A number is a weak scalar: it never widens a
+ * float dtype; an integral number keeps int32 (and lifts bool to int32); a fractional,
+ * infinite or NaN number turns an integer or bool array into float32.
+ */
+export function promoteWithScalar(dtype: DType, value: number): DType {
+  if (isFloat(dtype)) return dtype;
+  return Number.isInteger(value) ? "int32" : "float32";
+}
+
+/** The float dtype an op computing in floating point returns for `dtype` (int/bool → float32). */
+export function floatResult(dtype: DType): DType {
+  return isFloat(dtype) ? dtype : "float32";
+}

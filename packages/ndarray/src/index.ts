@@ -1,0 +1,77 @@
+export { broadcastShapes } from "./broadcast";
+export { allclose, arrayEqual } from "./compare";
+export {
+  type ArrayInput,
+  arange,
+  array,
+  type DTypeOption,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  zeros,
+  zerosLike,
+} from "./create";
+export { type DType, promoteTypes, type TypedArray } from "./dtype";
+export { DTypeError, IndexError, NDArrayError, ShapeError } from "./errors";
+export { type ArrayOrScalar, NDArray, type NestedArray } from "./ndarray";
+export {
+  add,
+  div,
+  equal,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  maximum,
+  minimum,
+  mul,
+  notEqual,
+  pow,
+  sub,
+} from "./ops/binary";
+export { astype, contiguous, copy } from "./ops/copy";
+export { oneHot, scatterAdd, type SliceSpec, slice, take } from "./ops/indexing";
+export { matmul } from "./ops/matmul";
+export {
+  type Axis,
+  argmax,
+  argmin,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  var,
+  variance,
+} from "./ops/reduce";
+export {
+  broadcastTo,
+  expandDims,
+  flatten,
+  reshape,
+  squeeze,
+  sumTo,
+  transpose,
+} from "./ops/shape";
+export {
+  abs,
+  clip,
+  cos,
+  exp,
+  log,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
+  where,
+} from "./ops/unary";
+export type { Shape } from "./shape";

@@ -1,0 +1,150 @@
+import type { TypedArray } from "../dtype";
+import type { Shape } from "../shape";
+import { type MatrixOperand, naiveGemm } from "./gemm";
+import {
+  canGenerateCode,
+  compiledLoops,
+  interpretedLoops,
+  LoopCache,
+  type LoopFactory,
+  type ScalarFn,
+} from "./loops";
+import { collapseAxes, walkRows } from "./walk";
+
+export type { MatrixOperand } from "./gemm";
+export type { ScalarFn } from "./loops";
+
+/** An input read through strides already aligned to the iteration shape (0 on broadcast axes). */
+export interface StridedOperand {
+  readonly data: TypedArray;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/**
+ * The seam between the array API and the loops that do the work. Every op reaches memory only
+ * through these three entry points, so another engine (WASM SIMD, workers) can replace them and
+ * must pass the same kernel suite (`kernels.test.ts`).
+ */
+export interface Engine {
+  readonly name: string;
+  /** out (contiguous, row-major over `shape`) = fn applied elementwise to the inputs. */
+  map(fn: ScalarFn, shape: Shape, out: TypedArray, inputs: readonly StridedOperand[]): void;
+  /**
+   * Folds `x` (iterated over `shape`) into `acc` with `fn(acc, x)`; `accStrides` are 0 on the
+   * reduced axes. With `pairwise`, contiguous runs are summed pairwise (fn must be addition).
+   */
+  reduce(
+    fn: ScalarFn,
+    shape: Shape,
+    x: StridedOperand,
+    accStrides: readonly number[],
+    acc: Float64Array,
+    pairwise: boolean,
+  ): void;
+  /** out[outOffset + i*n + j] = (a·b)[i,j] for a:[m,k], b:[k,n]. */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: MatrixOperand,
+    b: MatrixOperand,
+    out: TypedArray,
+    outOffset: number,
+  ): void;
+}
+
+const PAIRWISE_BLOCK = 128;
+
+function typeKey(arrays: readonly TypedArray[]): string {
+  let key = "";
+  for (const a of arrays) key += a.constructor.name.charAt(0) + a.constructor.name.charAt(5);
+  return key;
+}
+
+/** The plain-JavaScript engine, with loops from `factory` (compiled or interpreted). */
+export function createJsEngine(name: string, factory: () => LoopFactory): Engine {
+  const loops = new LoopCache(factory);
+  return {
+    name,
+    map(fn, shape, out, inputs) {
+      const outStrides: number[] = [];
+      let step = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        outStrides[d] = step;
+        step *= shape[d] as number;
+      }
+      if (step === 0) return;
+      const arrays = inputs.map((x) => x.data);
+      const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
+      const loop = loops.map(fn, inputs.length, typeKey([out, ...arrays]));
+      const offsets = new Float64Array(inputs.length + 1);
+      inputs.forEach((x, j) => {
+        offsets[j + 1] = x.offset;
+      });
+      const last = collapsed.shape.length - 1;
+      const inner = Float64Array.from(collapsed.strides, (s) => s[last] as number);
+      walkRows(collapsed.shape, collapsed.strides, offsets, (n) =>
+        loop(out, arrays, offsets, inner, n),
+      );
+    },
+    reduce(fn, shape, x, accStrides, acc, pairwise) {
+      // Walk in the input's memory order (largest stride outermost): a transposed view is then
+      // read sequentially, and a reduction over a leading axis becomes row-wise accumulation.
+      const order = shape
+        .map((_, d) => d)
+        .sort((p, q) => Math.abs(x.strides[q] as number) - Math.abs(x.strides[p] as number) || p - q);
+      const collapsed = collapseAxes(
+        order.map((d) => shape[d] as number),
+        [order.map((d) => x.strides[d] as number), order.map((d) => accStrides[d] as number)],
+      );
+      const key = typeKey([x.data]);
+      const offsets = new Float64Array([x.offset, 0]);
+      const last = collapsed.shape.length - 1;
+      const xStride = (collapsed.strides[0] as number[])[last] as number;
+      const accStride = (collapsed.strides[1] as number[])[last] as number;
+      const data = x.data;
+      if (accStride === 0) {
+        const fold = loops.fold(fn, key);
+        const sum = (offset: number, n: number): number =>
+          n <= PAIRWISE_BLOCK
+            ? fold(data, offset, xStride, n, 0)
+            : sum(offset, n >> 1) + sum(offset + (n >> 1) * xStride, n - (n >> 1));
+        walkRows(collapsed.shape, collapsed.strides, offsets, (n) => {
+          const at = offsets[1] as number;
+          acc[at] = pairwise
+            ? (acc[at] as number) + sum(offsets[0] as number, n)
+            : fold(data, offsets[0] as number, xStride, n, acc[at] as number);
+        });
+      } else {
+        const accumulate = loops.accumulate(fn, key);
+        walkRows(collapsed.shape, collapsed.strides, offsets, (n) =>
+          accumulate(acc, offsets[1] as number, accStride, data, offsets[0] as number, xStride, n),
+        );
+      }
+    },
+    gemm: naiveGemm,
+  };
+}
+
+/** Compiled loops where the platform allows code generation, interpreted ones otherwise. */
+export const jsEngine: Engine = createJsEngine("js", () =>
+  canGenerateCode() ? compiledLoops : interpretedLoops,
+);
+
+/** The same engine without code generation (what a strict-CSP page gets). */
+export const interpretedEngine: Engine = createJsEngine("js-interpreted", () => interpretedLoops);
+
+let active: Engine = jsEngine;
+
+/** The engine every op runs on. */
+export function engine(): Engine {
+  return active;
+}
+
+/** Swaps the engine (tests run the kernel suite on each); returns the previous one. */
+export function setEngine(next: Engine): Engine {
+  const previous = active;
+  active = next;
+  return previous;
+}

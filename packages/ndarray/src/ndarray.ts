@@ -1,0 +1,322 @@
+import { type DType, dtypeOfTypedArray, type TypedArray } from "./dtype";
+import { IndexError, ShapeError } from "./errors";
+import { format } from "./format";
+import { matmul } from "./ops/matmul";
+import { astype, contiguous, copy } from "./ops/copy";
+import {
+  add,
+  div,
+  equal,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  maximum,
+  minimum,
+  mul,
+  notEqual,
+  pow,
+  sub,
+} from "./ops/binary";
+import { abs, clip, cos, exp, log, neg, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/unary";
+import {
+  argmax,
+  argmin,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+} from "./ops/reduce";
+import { slice, take, type SliceSpec } from "./ops/indexing";
+import {
+  broadcastTo,
+  expandDims,
+  flatten,
+  reshape,
+  squeeze,
+  sumTo,
+  transpose,
+} from "./ops/shape";
+import { contiguousStrides, formatShape, type Shape, shapeSize } from "./shape";
+
+/** A JS number, a boolean, or nested arrays of them. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/** An NDArray, or a JS number used as a weak scalar. */
+export type ArrayOrScalar = NDArray | number;
+
+/**
+ * An n-dimensional array: a typed-array buffer read through `shape`, `strides` and `offset`
+ * (all in elements). Several arrays may share one buffer (views); ops never modify their inputs.
+ */
+export class NDArray {
+  readonly data: TypedArray;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+
+  /**
+   * Wraps `data` without copying. `strides` default to row-major. Throws `ShapeError` if the
+   * view would read outside `data`.
+   */
+  constructor(data: TypedArray, shape: Shape, strides?: Shape, offset = 0) {
+    const dims = [...shape];
+    const steps = strides ? [...strides] : contiguousStrides(dims);
+    if (steps.length !== dims.length) {
+      throw new ShapeError(
+        `NDArray: strides ${formatShape(steps)} do not match shape ${formatShape(dims)}`,
+      );
+    }
+    for (const d of dims) {
+      if (!Number.isInteger(d) || d < 0) {
+        throw new ShapeError(`NDArray: invalid shape ${formatShape(dims)}`);
+      }
+    }
+    if (shapeSize(dims) > 0) {
+      let lo = offset;
+      let hi = offset;
+      dims.forEach((d, i) => {
+        const reach = (d - 1) * (steps[i] as number);
+        if (reach < 0) lo += reach;
+        else hi += reach;
+      });
+      if (lo < 0 || hi >= data.length || !Number.isInteger(offset)) {
+        throw new IndexError(
+          `NDArray: shape ${formatShape(dims)} with strides ${formatShape(steps)} and offset ${offset} reads outside a buffer of ${data.length}`,
+        );
+      }
+    }
+    this.data = data;
+    this.dtype = dtypeOfTypedArray(data);
+    this.shape = Object.freeze(dims);
+    this.strides = Object.freeze(steps);
+    this.offset = offset;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return shapeSize(this.shape);
+  }
+
+  /** Whether the elements sit in row-major order with no gaps (offset may be non-zero). */
+  get isContiguous(): boolean {
+    let step = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const d = this.shape[i] as number;
+      if (d === 0) return true;
+      if (d !== 1 && this.strides[i] !== step) return false;
+      step *= d;
+    }
+    return true;
+  }
+
+  /** The transpose (axes reversed), a view. */
+  get T(): NDArray {
+    return transpose(this);
+  }
+
+  add(other: ArrayOrScalar): NDArray {
+    return add(this, other);
+  }
+  sub(other: ArrayOrScalar): NDArray {
+    return sub(this, other);
+  }
+  mul(other: ArrayOrScalar): NDArray {
+    return mul(this, other);
+  }
+  div(other: ArrayOrScalar): NDArray {
+    return div(this, other);
+  }
+  pow(other: ArrayOrScalar): NDArray {
+    return pow(this, other);
+  }
+  maximum(other: ArrayOrScalar): NDArray {
+    return maximum(this, other);
+  }
+  minimum(other: ArrayOrScalar): NDArray {
+    return minimum(this, other);
+  }
+  equal(other: ArrayOrScalar): NDArray {
+    return equal(this, other);
+  }
+  notEqual(other: ArrayOrScalar): NDArray {
+    return notEqual(this, other);
+  }
+  less(other: ArrayOrScalar): NDArray {
+    return less(this, other);
+  }
+  lessEqual(other: ArrayOrScalar): NDArray {
+    return lessEqual(this, other);
+  }
+  greater(other: ArrayOrScalar): NDArray {
+    return greater(this, other);
+  }
+  greaterEqual(other: ArrayOrScalar): NDArray {
+    return greaterEqual(this, other);
+  }
+  neg(): NDArray {
+    return neg(this);
+  }
+  abs(): NDArray {
+    return abs(this);
+  }
+  sign(): NDArray {
+    return sign(this);
+  }
+  exp(): NDArray {
+    return exp(this);
+  }
+  log(): NDArray {
+    return log(this);
+  }
+  sqrt(): NDArray {
+    return sqrt(this);
+  }
+  square(): NDArray {
+    return square(this);
+  }
+  tanh(): NDArray {
+    return tanh(this);
+  }
+  sin(): NDArray {
+    return sin(this);
+  }
+  cos(): NDArray {
+    return cos(this);
+  }
+  sigmoid(): NDArray {
+    return sigmoid(this);
+  }
+  relu(): NDArray {
+    return relu(this);
+  }
+  clip(lo: ArrayOrScalar | null, hi: ArrayOrScalar | null): NDArray {
+    return clip(this, lo, hi);
+  }
+
+  sum(axis?: number | readonly number[], keepdims = false): NDArray {
+    return sum(this, axis, keepdims);
+  }
+  mean(axis?: number | readonly number[], keepdims = false): NDArray {
+    return mean(this, axis, keepdims);
+  }
+  max(axis?: number | readonly number[], keepdims = false): NDArray {
+    return max(this, axis, keepdims);
+  }
+  min(axis?: number | readonly number[], keepdims = false): NDArray {
+    return min(this, axis, keepdims);
+  }
+  prod(axis?: number | readonly number[], keepdims = false): NDArray {
+    return prod(this, axis, keepdims);
+  }
+  variance(axis?: number | readonly number[], keepdims = false): NDArray {
+    return variance(this, axis, keepdims);
+  }
+  var(axis?: number | readonly number[], keepdims = false): NDArray {
+    return variance(this, axis, keepdims);
+  }
+  std(axis?: number | readonly number[], keepdims = false): NDArray {
+    return std(this, axis, keepdims);
+  }
+  logsumexp(axis?: number | readonly number[], keepdims = false): NDArray {
+    return logsumexp(this, axis, keepdims);
+  }
+  argmax(axis?: number, keepdims = false): NDArray {
+    return argmax(this, axis, keepdims);
+  }
+  argmin(axis?: number, keepdims = false): NDArray {
+    return argmin(this, axis, keepdims);
+  }
+
+  reshape(shape: Shape): NDArray {
+    return reshape(this, shape);
+  }
+  transpose(axes?: readonly number[]): NDArray {
+    return transpose(this, axes);
+  }
+  broadcastTo(shape: Shape): NDArray {
+    return broadcastTo(this, shape);
+  }
+  sumTo(shape: Shape): NDArray {
+    return sumTo(this, shape);
+  }
+  squeeze(axis?: number | readonly number[]): NDArray {
+    return squeeze(this, axis);
+  }
+  expandDims(axis: number | readonly number[]): NDArray {
+    return expandDims(this, axis);
+  }
+  flatten(): NDArray {
+    return flatten(this);
+  }
+  slice(specs: readonly SliceSpec[]): NDArray {
+    return slice(this, specs);
+  }
+  take(indices: NDArray | readonly number[] | number, axis?: number): NDArray {
+    return take(this, indices, axis);
+  }
+  matmul(other: NDArray): NDArray {
+    return matmul(this, other);
+  }
+
+  /** A copy converted to `dtype` (floats to ints truncate toward zero; non-zero is true). */
+  astype(dtype: DType): NDArray {
+    return astype(this, dtype);
+  }
+  /** This array if it is already contiguous, else a contiguous copy. */
+  contiguous(): NDArray {
+    return contiguous(this);
+  }
+  /** A contiguous copy that shares nothing with this array. */
+  copy(): NDArray {
+    return copy(this);
+  }
+
+  /** A row-major copy of the elements in this dtype's typed array. */
+  toTypedArray(): TypedArray {
+    const c = copy(this);
+    return c.data;
+  }
+
+  /** Nested JS arrays (booleans for bool arrays); a 0-d array gives a bare value. */
+  toArray(): NestedArray {
+    const flat = this.toTypedArray();
+    const asBool = this.dtype === "bool";
+    let at = 0;
+    const build = (axis: number): NestedArray => {
+      if (axis === this.shape.length) {
+        const v = flat[at++] as number;
+        return asBool ? v !== 0 : v;
+      }
+      const n = this.shape[axis] as number;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = build(axis + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** The single element of a one-element array, as a number (bool gives 0 or 1). */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError(
+        `item: can only convert an array of size 1, got shape ${formatShape(this.shape)} (size ${this.size})`,
+      );
+    }
+    let at = this.offset;
+    return this.data[at] as number;
+  }
+
+  /** NumPy-like text: `array([[1., 2.], [3., 4.]], shape=[2,2], dtype=float32)`. */
+  toString(): string {
+    return format(this);
+  }
+}

@@ -1,0 +1,124 @@
+import { type DType, floatResult } from "../dtype";
+import { DTypeError } from "../errors";
+import type { ScalarFn } from "../kernels/engine";
+import type { ArrayOrScalar, NDArray } from "../ndarray";
+import { asArray, checkOperand, mapArrays, resultType } from "./operands";
+
+/**
+ * A broadcasting binary op. `pick` chooses the scalar function for the dtype the operands
+ * promote to (bool + bool is logical or, int32 * int32 wraps like C); `outDtype` maps that
+ * dtype to the result's.
+ */
+function binary(
+  op: string,
+  a: ArrayOrScalar,
+  b: ArrayOrScalar,
+  pick: (dtype: DType) => ScalarFn,
+  outDtype: (dtype: DType) => DType = (d) => d,
+): NDArray {
+  checkOperand(a, op);
+  checkOperand(b, op);
+  const common = resultType([a, b]);
+  const fn = pick(common);
+  return mapArrays(op, fn, outDtype(common), [asArray(a, common, op), asArray(b, common, op)]);
+}
+
+const plus = (a: number, b: number) => a + b;
+const or = (a: number, b: number) => a | b;
+const minus = (a: number, b: number) => a - b;
+const times = (a: number, b: number) => a * b;
+const and = (a: number, b: number) => a & b;
+const timesInt = (a: number, b: number) => Math.imul(a, b);
+const quotient = (a: number, b: number) => a / b;
+// IEEE pow (C99 Annex F) where JS's ** differs: 1 ** NaN and (-1) ** ±Infinity are 1.
+const power = (a: number, b: number) =>
+  a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
+const larger = (a: number, b: number) => Math.max(a, b);
+const smaller = (a: number, b: number) => Math.min(a, b);
+const eq = (a: number, b: number) => (a === b ? 1 : 0);
+const ne = (a: number, b: number) => (a !== b ? 1 : 0);
+const lt = (a: number, b: number) => (a < b ? 1 : 0);
+const le = (a: number, b: number) => (a <= b ? 1 : 0);
+const gt = (a: number, b: number) => (a > b ? 1 : 0);
+const ge = (a: number, b: number) => (a >= b ? 1 : 0);
+
+const toBool = (): DType => "bool";
+
+/** a + b with broadcasting; bool + bool is logical or. */
+export function add(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("add", a, b, (d) => (d === "bool" ? or : plus));
+}
+
+/** a − b with broadcasting; bool − bool is a DTypeError (use notEqual for xor), as in NumPy. */
+export function sub(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("sub", a, b, (d) => {
+    if (d === "bool") {
+      throw new DTypeError("sub: boolean subtract is not supported (use notEqual for logical xor)");
+    }
+    return minus;
+  });
+}
+
+/** a · b elementwise with broadcasting; bool · bool is logical and. */
+export function mul(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("mul", a, b, (d) => (d === "bool" ? and : d === "int32" ? timesInt : times));
+}
+
+/** True division: integer and bool operands give float32. */
+export function div(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("div", a, b, () => quotient, floatResult);
+}
+
+/** a ** b; int32 ** int32 stays int32 (negative integer exponents are a DTypeError), bool promotes to int32. */
+export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  checkOperand(a, "pow");
+  checkOperand(b, "pow");
+  const common = resultType([a, b]);
+  if (common === "int32" || common === "bool") {
+    const exponent = asArray(b, "int32", "pow");
+    if (exponent.size > 0 && (exponent.min().item() as number) < 0) {
+      throw new DTypeError("pow: integers to negative integer powers are not allowed (use a float base)");
+    }
+  }
+  return binary("pow", a, b, () => power, (d) => (d === "bool" ? "int32" : d));
+}
+
+/** Elementwise maximum; NaN propagates. */
+export function maximum(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("maximum", a, b, () => larger);
+}
+
+/** Elementwise minimum; NaN propagates. */
+export function minimum(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("minimum", a, b, () => smaller);
+}
+
+/** a == b → bool (NaN is never equal). */
+export function equal(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("equal", a, b, () => eq, toBool);
+}
+
+/** a != b → bool. */
+export function notEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("notEqual", a, b, () => ne, toBool);
+}
+
+/** a < b → bool. */
+export function less(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("less", a, b, () => lt, toBool);
+}
+
+/** a <= b → bool. */
+export function lessEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("lessEqual", a, b, () => le, toBool);
+}
+
+/** a > b → bool. */
+export function greater(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("greater", a, b, () => gt, toBool);
+}
+
+/** a >= b → bool. */
+export function greaterEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+  return binary("greaterEqual", a, b, () => ge, toBool);
+}

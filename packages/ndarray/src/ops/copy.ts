@@ -1,0 +1,25 @@
+import { checkDType, type DType } from "../dtype";
+import type { NDArray } from "../ndarray";
+import { checkArray, mapArrays } from "./operands";
+
+const identity = (x: number) => x;
+const truthy = (x: number) => (x !== 0 ? 1 : 0);
+
+/** A contiguous copy converted to `dtype`: floats truncate toward zero into int32, non-zero (and NaN) is true. */
+export function astype(x: NDArray, dtype: DType): NDArray {
+  checkArray(x, "astype");
+  checkDType(dtype, "astype");
+  return mapArrays("astype", dtype === "bool" && x.dtype !== "bool" ? truthy : identity, dtype, [x]);
+}
+
+/** A contiguous copy that shares no memory with `x`. */
+export function copy(x: NDArray): NDArray {
+  checkArray(x, "copy");
+  return mapArrays("copy", identity, x.dtype, [x]);
+}
+
+/** `x` itself when it is contiguous, otherwise a contiguous copy. */
+export function contiguous(x: NDArray): NDArray {
+  checkArray(x, "contiguous");
+  return x.isContiguous ? x : copy(x);
+}

@@ -1,0 +1,179 @@
+import { allocate, promoteTypes } from "../dtype";
+import { DTypeError, IndexError, ShapeError } from "../errors";
+import { NDArray } from "../ndarray";
+import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
+import { astype, contiguous, copy } from "./copy";
+import { checkArray } from "./operands";
+import { reshape } from "./shape";
+
+/**
+ * One entry per leading axis: `[start, stop, step]` with Python slice semantics (negative
+ * values count from the end, missing or null parts take their defaults), or `null` for the
+ * whole axis.
+ */
+export type SliceSpec = readonly [start?: number | null, stop?: number | null, step?: number | null] | null;
+
+function resolveSlice(spec: SliceSpec, length: number, axis: number, shape: readonly number[]): [number, number, number] {
+  if (spec === null || spec === undefined) return [0, length, 1];
+  if (!Array.isArray(spec) || spec.length > 3) {
+    throw new IndexError(`slice: axis ${axis}: expected [start, stop, step] or null, got ${JSON.stringify(spec)}`);
+  }
+  const [rawStart, rawStop, rawStep] = spec;
+  for (const v of spec) {
+    if (v !== null && v !== undefined && !Number.isInteger(v)) {
+      throw new IndexError(`slice: axis ${axis}: slice bounds must be integers, got ${JSON.stringify(spec)}`);
+    }
+  }
+  const step = rawStep ?? 1;
+  if (step === 0) throw new IndexError(`slice: axis ${axis} of shape ${formatShape(shape)}: step cannot be zero`);
+  const clampIndex = (v: number, lo: number, hi: number) => {
+    const i = v < 0 ? v + length : v;
+    return Math.min(Math.max(i, lo), hi);
+  };
+  let start: number;
+  let stop: number;
+  if (step > 0) {
+    start = rawStart == null ? 0 : clampIndex(rawStart, 0, length);
+    stop = rawStop == null ? length : clampIndex(rawStop, 0, length);
+  } else {
+    start = rawStart == null ? length - 1 : clampIndex(rawStart, -1, length - 1);
+    stop = rawStop == null ? -1 : clampIndex(rawStop, -1, length - 1);
+  }
+  return [start, stop, step];
+}
+
+/** A view selecting `[start, stop, step]` along each leading axis (Python slice semantics). */
+export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
+  checkArray(x, "slice");
+  if (!Array.isArray(specs)) throw new IndexError(`slice: specs must be an array, got ${String(specs)}`);
+  if (specs.length > x.ndim) {
+    throw new IndexError(`slice: ${specs.length} slices for an array of shape ${formatShape(x.shape)}`);
+  }
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  let offset = x.offset;
+  specs.forEach((spec, axis) => {
+    const length = x.shape[axis] as number;
+    const [start, stop, step] = resolveSlice(spec, length, axis, x.shape);
+    const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+    if (count > 0) offset += start * (x.strides[axis] as number);
+    shape[axis] = count;
+    strides[axis] = (x.strides[axis] as number) * step;
+  });
+  return new NDArray(x.data, shape, strides, offset);
+}
+
+/** Checks int32 indices against `length` and returns them resolved (negatives from the end). */
+function resolveIndices(op: string, indices: NDArray, length: number, axis: number, shape: readonly number[]): Int32Array {
+  if (indices.dtype !== "int32") {
+    throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+  }
+  const flat = copy(indices).data as Int32Array;
+  const resolved = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i] as number;
+    if (v < -length || v >= length) {
+      throw new IndexError(
+        `${op}: index ${v} is out of bounds for axis ${axis} with size ${length} (shape ${formatShape(shape)})`,
+      );
+    }
+    resolved[i] = v < 0 ? v + length : v;
+  }
+  return resolved;
+}
+
+function toIndexArray(op: string, indices: NDArray | readonly number[] | number): NDArray {
+  if (indices instanceof NDArray) return indices;
+  const values = typeof indices === "number" ? [indices] : indices;
+  if (!Array.isArray(values) || values.some((v) => !Number.isInteger(v))) {
+    throw new DTypeError(`${op}: indices must be integers, got ${JSON.stringify(indices)}`);
+  }
+  const data = Int32Array.from(values);
+  return new NDArray(data, typeof indices === "number" ? [] : [data.length]);
+}
+
+/**
+ * Elements of `x` at `indices` (int32, negatives from the end) along `axis`, or of the flattened
+ * array without one. Shape: x.shape[:axis] + indices.shape + x.shape[axis+1:] (NumPy's take).
+ */
+export function take(x: NDArray, indices: NDArray | readonly number[] | number, axis?: number): NDArray {
+  checkArray(x, "take");
+  const idx = toIndexArray("take", indices);
+  const source = axis === undefined ? reshape(x, [x.size]) : x;
+  const ax = axis === undefined ? 0 : normalizeAxis(axis, x.ndim, "take", x.shape);
+  const length = source.shape[ax] as number;
+  const picks = resolveIndices("take", idx, length, ax, x.shape);
+  const outer = shapeSize(source.shape.slice(0, ax));
+  const inner = shapeSize(source.shape.slice(ax + 1));
+  const src = contiguous(source);
+  const out = allocate(x.dtype, outer * picks.length * inner);
+  const data = src.data;
+  for (let o = 0; o < outer; o++) {
+    for (let p = 0; p < picks.length; p++) {
+      const from = src.offset + (o * length + (picks[p] as number)) * inner;
+      const to = (o * picks.length + p) * inner;
+      for (let i = 0; i < inner; i++) out[to + i] = data[from + i] as number;
+    }
+  }
+  const shape = [...source.shape.slice(0, ax), ...idx.shape, ...source.shape.slice(ax + 1)];
+  return new NDArray(out, shape);
+}
+
+/**
+ * The adjoint of `take`: a copy of `target` with each slice of `values` added at its index
+ * along `axis` (flattened without one). Repeated indices accumulate. `values` must have the
+ * shape `take(target, indices, axis)` would return. `target` itself is not modified.
+ */
+export function scatterAdd(
+  target: NDArray,
+  indices: NDArray | readonly number[] | number,
+  values: NDArray,
+  axis?: number,
+): NDArray {
+  checkArray(target, "scatterAdd");
+  checkArray(values, "scatterAdd");
+  const idx = toIndexArray("scatterAdd", indices);
+  const flat = axis === undefined;
+  const ax = flat ? 0 : normalizeAxis(axis, target.ndim, "scatterAdd", target.shape);
+  const base = flat ? [target.size] : [...target.shape];
+  const length = base[ax] as number;
+  const expected = [...base.slice(0, ax), ...idx.shape, ...base.slice(ax + 1)];
+  if (!shapesEqual(values.shape, expected)) {
+    throw new ShapeError(
+      `scatterAdd: values of shape ${formatShape(values.shape)} do not match ${formatShape(expected)} (target ${formatShape(target.shape)}, indices ${formatShape(idx.shape)}, axis ${axis ?? "none"})`,
+    );
+  }
+  const picks = resolveIndices("scatterAdd", idx, length, ax, target.shape);
+  const dtype = promoteTypes(target.dtype, values.dtype);
+  const out = astype(target, dtype).data;
+  const src = copy(values).data;
+  const outer = shapeSize(base.slice(0, ax));
+  const inner = shapeSize(base.slice(ax + 1));
+  for (let o = 0; o < outer; o++) {
+    for (let p = 0; p < picks.length; p++) {
+      const to = (o * length + (picks[p] as number)) * inner;
+      const from = (o * picks.length + p) * inner;
+      for (let i = 0; i < inner; i++) out[to + i] = (out[to + i] as number) + (src[from + i] as number);
+    }
+  }
+  return new NDArray(out, target.shape);
+}
+
+/** float32 one-hot rows: shape indices.shape + [numClasses]; an index outside [0, numClasses) is an IndexError. */
+export function oneHot(indices: NDArray | readonly number[], numClasses: number): NDArray {
+  const idx = toIndexArray("oneHot", indices);
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new ShapeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  }
+  if (idx.dtype !== "int32") throw new DTypeError(`oneHot: indices must be int32, got ${idx.dtype}`);
+  const labels = copy(idx).data;
+  const out = new Float32Array(labels.length * numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i] as number;
+    if (c < 0 || c >= numClasses) {
+      throw new IndexError(`oneHot: class ${c} at flat position ${i} is outside [0, ${numClasses})`);
+    }
+    out[i * numClasses + c] = 1;
+  }
+  return new NDArray(out, [...idx.shape, numClasses]);
+}

@@ -1,0 +1,180 @@
+import { allocate, type DType, floatResult, isFloat } from "../dtype";
+import { ShapeError } from "../errors";
+import { engine, type ScalarFn } from "../kernels/engine";
+import { NDArray } from "../ndarray";
+import { contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize } from "../shape";
+import { sub } from "./binary";
+import { astype, contiguous } from "./copy";
+import { checkArray } from "./operands";
+import { exp, log, sqrt, square } from "./unary";
+import { transpose } from "./shape";
+
+/** Which axes to reduce: one, several (negatives allowed), or all when undefined. */
+export type Axis = number | readonly number[] | undefined;
+
+interface Reduction {
+  readonly fn: ScalarFn;
+  readonly init: number;
+  readonly pairwise: boolean;
+  /** Whether a reduction over zero elements is an error (max/min have no identity). */
+  readonly needsElements: boolean;
+}
+
+const SUM: Reduction = { fn: (s, v) => s + v, init: 0, pairwise: true, needsElements: false };
+const PROD: Reduction = { fn: (s, v) => s * v, init: 1, pairwise: false, needsElements: false };
+const MAX: Reduction = { fn: (s, v) => Math.max(s, v), init: -Infinity, pairwise: false, needsElements: true };
+const MIN: Reduction = { fn: (s, v) => Math.min(s, v), init: Infinity, pairwise: false, needsElements: true };
+
+/** Result of a reduction: float64 accumulators over the kept axes, plus the shapes to present them. */
+interface Accumulated {
+  acc: Float64Array;
+  shape: number[];
+  count: number;
+}
+
+function accumulate(op: string, x: NDArray, axis: Axis, keepdims: boolean, r: Reduction): Accumulated {
+  checkArray(x, op);
+  const axes = normalizeAxes(axis, x.ndim, op, x.shape);
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  let count = 1;
+  for (const a of axes) count *= x.shape[a] as number;
+  if (r.needsElements && count === 0) {
+    throw new ShapeError(
+      `${op}: zero-size reduction over axes [${axes.join(",")}] of shape ${formatShape(x.shape)} has no identity`,
+    );
+  }
+  const acc = new Float64Array(shapeSize(kept)).fill(r.init);
+  const accStrides = contiguousStrides(kept).map((s, i) => (axes.includes(i) ? 0 : s));
+  engine().reduce(r.fn, x.shape, x, accStrides, acc, r.pairwise);
+  const shape = keepdims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+  return { acc, shape, count };
+}
+
+function present(values: Float64Array, shape: number[], dtype: DType): NDArray {
+  if (dtype === "float64") return new NDArray(values, shape);
+  const out = allocate(dtype, values.length);
+  out.set(values);
+  return new NDArray(out, shape);
+}
+
+/** Integer and bool sums and products are int32; floats keep their dtype. */
+const countingType = (dtype: DType): DType => (isFloat(dtype) ? dtype : "int32");
+
+/** Sum over `axis` (float sums are pairwise, with float64 accumulators). */
+export function sum(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const { acc, shape } = accumulate("sum", x, axis, keepdims, SUM);
+  return present(acc, shape, countingType(x.dtype));
+}
+
+/** Product over `axis`. */
+export function prod(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const { acc, shape } = accumulate("prod", x, axis, keepdims, PROD);
+  return present(acc, shape, countingType(x.dtype));
+}
+
+/** Maximum over `axis`; NaN propagates; a ShapeError for an empty reduction. */
+export function max(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const { acc, shape } = accumulate("max", x, axis, keepdims, MAX);
+  return present(acc, shape, x.dtype);
+}
+
+/** Minimum over `axis`; NaN propagates; a ShapeError for an empty reduction. */
+export function min(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const { acc, shape } = accumulate("min", x, axis, keepdims, MIN);
+  return present(acc, shape, x.dtype);
+}
+
+/** Arithmetic mean over `axis` (int and bool give float32; an empty mean is NaN). */
+export function mean(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const { acc, shape, count } = accumulate("mean", x, axis, keepdims, SUM);
+  for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) / count;
+  return present(acc, shape, floatResult(x.dtype));
+}
+
+/** Population variance (ddof 0) over `axis`, computed in two passes in float64. */
+export function variance(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  checkArray(x, "variance");
+  const wide = astype(x, "float64");
+  const centred = sub(wide, mean(wide, axis, true));
+  return astype(mean(square(centred), axis, keepdims), floatResult(x.dtype));
+}
+
+export { variance as var };
+
+/** Population standard deviation (ddof 0) over `axis`. */
+export function std(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  checkArray(x, "std");
+  return sqrt(variance(x, axis, keepdims));
+}
+
+/**
+ * log(sum(exp(x))) over `axis`, shifted by the maximum so that inputs of ±1000 stay finite;
+ * −Infinity for an empty reduction, +Infinity if any element is +Infinity.
+ */
+export function logsumexp(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  checkArray(x, "logsumexp");
+  const wide = astype(x, "float64");
+  const peak = accumulate("logsumexp", wide, axis, true, { ...MAX, needsElements: false });
+  const shift = peak.acc.map((m) => (Number.isFinite(m) ? m : 0));
+  const shiftArray = new NDArray(shift, peak.shape);
+  const total = log(sum(exp(sub(wide, shiftArray)), axis, true));
+  const result = new Float64Array(total.size);
+  const totals = total.data;
+  for (let i = 0; i < result.length; i++) result[i] = (totals[i] as number) + (shift[i] as number);
+  const shape = keepdims ? peak.shape : x.shape.filter((_, i) => !normalizeAxes(axis, x.ndim, "logsumexp").includes(i));
+  return present(result, shape, floatResult(x.dtype));
+}
+
+function argReduce(op: string, x: NDArray, axis: number | undefined, keepdims: boolean, better: (v: number, best: number) => boolean): NDArray {
+  checkArray(x, op);
+  if (axis !== undefined && typeof axis !== "number") {
+    throw new ShapeError(`${op}: axis must be a single integer or undefined, got [${String(axis)}]`);
+  }
+  const resolved = axis === undefined ? undefined : normalizeAxis(axis, x.ndim, op, x.shape);
+  const length = resolved === undefined ? x.size : (x.shape[resolved] as number);
+  if (length === 0) {
+    throw new ShapeError(`${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`);
+  }
+  // Move the axis last and make the rows contiguous: one simple scan per output element.
+  let rows: NDArray;
+  if (resolved === undefined) rows = contiguous(x);
+  else {
+    const order = x.shape.map((_, i) => i).filter((i) => i !== resolved);
+    rows = contiguous(transpose(x, [...order, resolved]));
+  }
+  const data = rows.data;
+  const base = rows.offset;
+  const count = rows.size / length;
+  const out = new Int32Array(count);
+  for (let r = 0; r < count; r++) {
+    const start = base + r * length;
+    let best = data[start] as number;
+    let at = 0;
+    for (let i = 1; i < length; i++) {
+      const v = data[start + i] as number;
+      if (better(v, best)) {
+        best = v;
+        at = i;
+      }
+    }
+    out[r] = at;
+  }
+  let shape: number[];
+  if (resolved === undefined) shape = keepdims ? x.shape.map(() => 1) : [];
+  else shape = keepdims ? x.shape.map((d, i) => (i === resolved ? 1 : d)) : x.shape.filter((_, i) => i !== resolved);
+  return new NDArray(out, shape);
+}
+
+// The first NaN wins, as in NumPy; otherwise the first of equal extremes.
+const greaterOrNaN = (v: number, best: number) => v > best || (v !== v && best === best);
+const lessOrNaN = (v: number, best: number) => v < best || (v !== v && best === best);
+
+/** Index (int32) of the maximum along `axis`, or a flat index without one; ties give the first. */
+export function argmax(x: NDArray, axis?: number, keepdims = false): NDArray {
+  return argReduce("argmax", x, axis, keepdims, greaterOrNaN);
+}
+
+/** Index (int32) of the minimum along `axis`, or a flat index without one; ties give the first. */
+export function argmin(x: NDArray, axis?: number, keepdims = false): NDArray {
+  return argReduce("argmin", x, axis, keepdims, lessOrNaN);
+}

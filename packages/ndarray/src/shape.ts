@@ -1,0 +1,71 @@
+import { IndexError, ShapeError } from "./errors";
+
+export type Shape = readonly number[];
+
+/** `[2,3]`: the form every error message uses. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(",")}]`;
+}
+
+export function shapeSize(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Row-major strides, in elements. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let step = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = step;
+    step *= shape[i] as number;
+  }
+  return strides;
+}
+
+/** Checks that every dimension is a non-negative integer and returns a fresh copy. */
+export function checkShape(shape: unknown, op: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  }
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: invalid shape [${shape.join(",")}]: dimensions must be non-negative integers`);
+    }
+  }
+  return [...(shape as number[])];
+}
+
+/** Resolves a possibly negative axis against `ndim`. */
+export function normalizeAxis(axis: number, ndim: number, op: string, shape?: Shape): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    const where = shape ? ` of shape ${formatShape(shape)}` : ` (ndim ${ndim})`;
+    throw new IndexError(`${op}: axis ${axis} is out of bounds for an array${where}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Resolves `axis` (a number, a list, or undefined for all axes) to sorted distinct axes. */
+export function normalizeAxes(
+  axis: number | readonly number[] | undefined,
+  ndim: number,
+  op: string,
+  shape?: Shape,
+): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : axis;
+  const seen = new Set<number>();
+  for (const a of list) {
+    const resolved = normalizeAxis(a, ndim, op, shape);
+    if (seen.has(resolved)) throw new IndexError(`${op}: repeated axis ${a} in [${list.join(",")}]`);
+    seen.add(resolved);
+  }
+  return [...seen].sort((x, y) => x - y);
+}

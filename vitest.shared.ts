@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Node-environment tests resolve through Vite's SSR resolver: only ssr.resolve.conditions
+// applies there (plain resolve.conditions does not). The last three are Vite's defaults,
+// which setting the option would otherwise drop.
+export default defineConfig({
+  ssr: {
+    resolve: { conditions: ["@zerograd/source", "module", "node", "development|production"] },
+  },
+  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+});
