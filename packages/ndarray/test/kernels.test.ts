@@ -1,15 +1,18 @@
 // The kernel suite: every engine behind the seam in src/kernels/engine.ts must pass it.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { add, arange, array, clip, exp, matmul, max, sum, transpose, where } from "../src/index";
 import { type Engine, interpretedEngine, jsEngine, setEngine } from "../src/kernels/engine";
 import { naiveGemm } from "../src/kernels/gemm";
-import { add, arange, array, matmul, sum, transpose, exp, where, clip, max } from "../src/index";
 
 /** A random strided operand over `shape`: its own buffer with gaps, sign flips and stride-0 axes. */
 const operandArb = (shape: number[]) =>
   fc
     .record({
-      gaps: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: shape.length, maxLength: shape.length }),
+      gaps: fc.array(fc.integer({ min: 1, max: 3 }), {
+        minLength: shape.length,
+        maxLength: shape.length,
+      }),
       flips: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
       broadcast: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
       seed: fc.integer({ min: 1, max: 1 << 30 }),
@@ -40,7 +43,10 @@ const operandArb = (shape: number[]) =>
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 4 });
 
-function read(op: { data: Float64Array; offset: number; strides: number[] }, index: number[]): number {
+function read(
+  op: { data: Float64Array; offset: number; strides: number[] },
+  index: number[],
+): number {
   let at = op.offset;
   index.forEach((i, d) => {
     at += i * (op.strides[d] as number);
@@ -71,7 +77,9 @@ describe.each(engines.map((e) => [e.name, e] as const))("engine %s", (_, engine)
   it("map: binary and ternary functions over random strided operands", () => {
     fc.assert(
       fc.property(
-        shapeArb.chain((shape) => fc.tuple(fc.constant(shape), operandArb(shape), operandArb(shape), operandArb(shape))),
+        shapeArb.chain((shape) =>
+          fc.tuple(fc.constant(shape), operandArb(shape), operandArb(shape), operandArb(shape)),
+        ),
         ([shape, a, b, c]) => {
           const size = shape.reduce((p, q) => p * q, 1);
           const out2 = new Float64Array(size);
@@ -95,7 +103,11 @@ describe.each(engines.map((e) => [e.name, e] as const))("engine %s", (_, engine)
     fc.assert(
       fc.property(
         shapeArb.chain((shape) =>
-          fc.tuple(fc.constant(shape), operandArb(shape), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })),
+          fc.tuple(
+            fc.constant(shape),
+            operandArb(shape),
+            fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+          ),
         ),
         ([shape, x, reduced]) => {
           const kept = shape.map((d, i) => (reduced[i] ? 1 : d));
@@ -140,12 +152,28 @@ describe.each(engines.map((e) => [e.name, e] as const))("engine %s", (_, engine)
   it("gemm: strided operands against the reference", () => {
     fc.assert(
       fc.property(
-        fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })).chain(([m, n, k]) =>
-          fc.tuple(fc.constant([m, n, k]), operandArb([m, k]), operandArb([k, n])),
-        ),
+        fc
+          .tuple(
+            fc.integer({ min: 0, max: 9 }),
+            fc.integer({ min: 0, max: 9 }),
+            fc.integer({ min: 0, max: 9 }),
+          )
+          .chain(([m, n, k]) =>
+            fc.tuple(fc.constant([m, n, k]), operandArb([m, k]), operandArb([k, n])),
+          ),
         ([[m, n, k], a, b]) => {
-          const A = { data: a.data, offset: a.offset, rowStride: a.strides[0] as number, colStride: a.strides[1] as number };
-          const B = { data: b.data, offset: b.offset, rowStride: b.strides[0] as number, colStride: b.strides[1] as number };
+          const A = {
+            data: a.data,
+            offset: a.offset,
+            rowStride: a.strides[0] as number,
+            colStride: a.strides[1] as number,
+          };
+          const B = {
+            data: b.data,
+            offset: b.offset,
+            rowStride: b.strides[0] as number,
+            colStride: b.strides[1] as number,
+          };
           const got = new Float64Array(m * n + 2).fill(7);
           const want = new Float64Array(m * n + 2).fill(7);
           engine.gemm(m as number, n as number, k as number, A, B, got, 1);

@@ -56,9 +56,19 @@ export interface Engine {
 
 const PAIRWISE_BLOCK = 128;
 
+/** One letter per typed-array type: loops are cached per combination of them. */
 function typeKey(arrays: readonly TypedArray[]): string {
   let key = "";
-  for (const a of arrays) key += a.constructor.name.charAt(0) + a.constructor.name.charAt(5);
+  for (const a of arrays) {
+    key +=
+      a instanceof Float32Array
+        ? "f"
+        : a instanceof Float64Array
+          ? "d"
+          : a instanceof Int32Array
+            ? "i"
+            : "b";
+  }
   return key;
 }
 
@@ -93,7 +103,9 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       // read sequentially, and a reduction over a leading axis becomes row-wise accumulation.
       const order = shape
         .map((_, d) => d)
-        .sort((p, q) => Math.abs(x.strides[q] as number) - Math.abs(x.strides[p] as number) || p - q);
+        .sort(
+          (p, q) => Math.abs(x.strides[q] as number) - Math.abs(x.strides[p] as number) || p - q,
+        );
       const collapsed = collapseAxes(
         order.map((d) => shape[d] as number),
         [order.map((d) => x.strides[d] as number), order.map((d) => accStrides[d] as number)],

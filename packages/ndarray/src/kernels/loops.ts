@@ -19,7 +19,13 @@ export type MapLoop = (
 ) => void;
 
 /** Folds `n` strided elements into `init` and returns the result. */
-export type FoldLoop = (x: TypedArray, offset: number, stride: number, n: number, init: number) => number;
+export type FoldLoop = (
+  x: TypedArray,
+  offset: number,
+  stride: number,
+  n: number,
+  init: number,
+) => number;
 
 /** `acc[ai + i*as] = fn(acc[ai + i*as], x[xi + i*xs])` for i < n. */
 export type AccumulateLoop = (
@@ -53,7 +59,8 @@ export const interpretedLoops: LoopFactory = {
         const a = x0 as TypedArray;
         const o = off[0] as number;
         const s0 = st[1] as number;
-        for (let i = 0, i0 = off[1] as number; i < n; i++, i0 += s0) out[o + i] = fn(a[i0] as number);
+        for (let i = 0, i0 = off[1] as number; i < n; i++, i0 += s0)
+          out[o + i] = fn(a[i0] as number);
       };
     }
     return (out, inputs, off, st, n) => {
@@ -79,7 +86,8 @@ export const interpretedLoops: LoopFactory = {
   },
   accumulate(fn) {
     return (acc, ai, as, x, xi, xs, n) => {
-      for (let i = 0; i < n; i++, ai += as, xi += xs) acc[ai] = fn(acc[ai] as number, x[xi] as number);
+      for (let i = 0; i < n; i++, ai += as, xi += xs)
+        acc[ai] = fn(acc[ai] as number, x[xi] as number);
     };
   },
 };

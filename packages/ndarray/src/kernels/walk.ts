@@ -18,13 +18,16 @@ export function collapseAxes(
     const mergeable =
       last >= 0 &&
       strides.every(
-        (s, k) => s[d] === (outStrides[k] as number[])[last]! * (outShape[last] as number),
+        (s, k) =>
+          s[d] === ((outStrides[k] as number[])[last] as number) * (outShape[last] as number),
       );
     if (mergeable) {
       outShape[last] = (outShape[last] as number) * size;
     } else {
       outShape.push(size);
-      strides.forEach((s, k) => (outStrides[k] as number[]).push(s[d] as number));
+      strides.forEach((s, k) => {
+        (outStrides[k] as number[]).push(s[d] as number);
+      });
     }
   }
   if (outShape.length === 0) {
