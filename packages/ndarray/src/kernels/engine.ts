@@ -7,6 +7,7 @@ import {
   interpretedLoops,
   LoopCache,
   type LoopFactory,
+  MAX_ARITY,
   type ScalarFn,
 } from "./loops";
 import { collapseAxes, walkRows } from "./walk";
@@ -78,6 +79,9 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
   return {
     name,
     map(fn, shape, out, inputs) {
+      if (inputs.length < 1 || inputs.length > MAX_ARITY) {
+        throw new RangeError(`map: functions of ${inputs.length} inputs are not supported`);
+      }
       const outStrides: number[] = [];
       let step = 1;
       for (let d = shape.length - 1; d >= 0; d--) {
@@ -85,17 +89,32 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         step *= shape[d] as number;
       }
       if (step === 0) return;
-      const arrays = inputs.map((x) => x.data);
       const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
-      const loop = loops.map(fn, inputs.length, typeKey([out, ...arrays]));
-      const offsets = new Float64Array(inputs.length + 1);
+      const loop = loops.map(fn, inputs.length, typeKey([out, ...inputs.map((x) => x.data)]));
+      const offsets = new Int32Array(MAX_ARITY + 1);
       inputs.forEach((x, j) => {
         offsets[j + 1] = x.offset;
       });
       const last = collapsed.shape.length - 1;
-      const inner = Float64Array.from(collapsed.strides, (s) => s[last] as number);
+      const step0 = (collapsed.strides[1] as number[])[last] as number;
+      const step1 = (collapsed.strides[2] as number[] | undefined)?.[last] ?? 0;
+      const step2 = (collapsed.strides[3] as number[] | undefined)?.[last] ?? 0;
+      const [x0, x1, x2] = inputs.map((x) => x.data) as [TypedArray, TypedArray?, TypedArray?];
       walkRows(collapsed.shape, collapsed.strides, offsets, (n) =>
-        loop(out, arrays, offsets, inner, n),
+        loop(
+          out,
+          offsets[0] as number,
+          n,
+          x0,
+          offsets[1] as number,
+          step0,
+          x1,
+          offsets[2],
+          step1,
+          x2,
+          offsets[3],
+          step2,
+        ),
       );
     },
     reduce(fn, shape, x, accStrides, acc, pairwise) {
@@ -111,7 +130,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         [order.map((d) => x.strides[d] as number), order.map((d) => accStrides[d] as number)],
       );
       const key = typeKey([x.data]);
-      const offsets = new Float64Array([x.offset, 0]);
+      const offsets = new Int32Array([x.offset, 0]);
       const last = collapsed.shape.length - 1;
       const xStride = (collapsed.strides[0] as number[])[last] as number;
       const accStride = (collapsed.strides[1] as number[])[last] as number;

@@ -47,7 +47,7 @@ export function collapseAxes(
 export function walkRows(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
-  offsets: Float64Array,
+  offsets: Int32Array,
   visit: (rowLength: number) => void,
 ): void {
   const ndim = shape.length;
