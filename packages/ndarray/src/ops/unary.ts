@@ -15,66 +15,92 @@ function floating(op: string, x: NDArray, fn: ScalarFn): NDArray {
   return unary(op, x, fn, floatResult(x.dtype));
 }
 
-/** −x; a DTypeError on bool (NumPy has no boolean negative). */
+// Scalar functions live at module level: the kernels cache a compiled loop per function
+// object, so a closure created on every call would be recompiled on every call.
+const negate = (v: number) => -v;
+const magnitude = (v: number) => Math.abs(v);
+const signum = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : v);
+const squared = (v: number) => v * v;
+const squaredInt = (v: number) => Math.imul(v, v);
+const rectified = (v: number) => (v > 0 || Number.isNaN(v) ? v : 0);
+const expOf = (v: number) => Math.exp(v);
+const logOf = (v: number) => Math.log(v);
+const sqrtOf = (v: number) => Math.sqrt(v);
+const tanhOf = (v: number) => Math.tanh(v);
+const sinOf = (v: number) => Math.sin(v);
+const cosOf = (v: number) => Math.cos(v);
+// 1 / (1 + e^−x), written so that neither branch overflows.
+const logistic = (v: number) => {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+};
+
+/** −x, same dtype (int32 wraps like C); a DTypeError on bool (NumPy has no boolean negative). */
 export function neg(x: NDArray): NDArray {
   checkArray(x, "neg");
   if (x.dtype === "bool") throw new DTypeError("neg: negative of a bool array is not supported");
-  return unary("neg", x, (v) => -v, x.dtype);
+  return unary("neg", x, negate, x.dtype);
 }
 
 /** |x|, same dtype. */
 export function abs(x: NDArray): NDArray {
-  return unary("abs", x, (v) => Math.abs(v), x?.dtype);
+  checkArray(x, "abs");
+  return unary("abs", x, magnitude, x.dtype);
 }
 
-/** −1, 0 or 1 by sign (NaN stays NaN, −0 stays −0); same dtype. */
+/** −1, 0 or 1 by sign (NaN stays NaN, −0 stays −0); same dtype, except bool gives int32. */
 export function sign(x: NDArray): NDArray {
-  return unary("sign", x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v), x?.dtype === "bool" ? "int32" : x?.dtype);
+  checkArray(x, "sign");
+  return unary("sign", x, signum, x.dtype === "bool" ? "int32" : x.dtype);
 }
 
-/** x², same dtype (int32 wraps like C; bool stays bool). */
+/** x², same dtype (int32 wraps like C); bool gives int32, as NumPy's integer square. */
 export function square(x: NDArray): NDArray {
   checkArray(x, "square");
-  return unary("square", x, x.dtype === "int32" ? (v) => Math.imul(v, v) : (v) => v * v, x.dtype);
+  if (x.dtype === "bool") return unary("square", x, squared, "int32");
+  return unary("square", x, x.dtype === "int32" ? squaredInt : squared, x.dtype);
 }
 
 /** max(x, 0), same dtype; NaN propagates. */
 export function relu(x: NDArray): NDArray {
-  return unary("relu", x, (v) => (v > 0 ? v : v === v ? 0 : v), x?.dtype);
+  checkArray(x, "relu");
+  return unary("relu", x, rectified, x.dtype);
 }
 
+/** e^x; int32 and bool give float32. */
 export function exp(x: NDArray): NDArray {
-  return floating("exp", x, (v) => Math.exp(v));
+  return floating("exp", x, expOf);
 }
 
-/** Natural logarithm (−Infinity at 0, NaN below). */
+/** Natural logarithm (−Infinity at 0, NaN below); int32 and bool give float32. */
 export function log(x: NDArray): NDArray {
-  return floating("log", x, (v) => Math.log(v));
+  return floating("log", x, logOf);
 }
 
+/** Square root (NaN below 0, −0 stays −0); int32 and bool give float32. */
 export function sqrt(x: NDArray): NDArray {
-  return floating("sqrt", x, (v) => Math.sqrt(v));
+  return floating("sqrt", x, sqrtOf);
 }
 
+/** Hyperbolic tangent; int32 and bool give float32. */
 export function tanh(x: NDArray): NDArray {
-  return floating("tanh", x, (v) => Math.tanh(v));
+  return floating("tanh", x, tanhOf);
 }
 
+/** Sine (radians); int32 and bool give float32. */
 export function sin(x: NDArray): NDArray {
-  return floating("sin", x, (v) => Math.sin(v));
+  return floating("sin", x, sinOf);
 }
 
+/** Cosine (radians); int32 and bool give float32. */
 export function cos(x: NDArray): NDArray {
-  return floating("cos", x, (v) => Math.cos(v));
+  return floating("cos", x, cosOf);
 }
 
-/** 1 / (1 + e^−x), written so that neither branch overflows. */
+/** The logistic function 1 / (1 + e^−x), finite for any input; int32 and bool give float32. */
 export function sigmoid(x: NDArray): NDArray {
-  return floating("sigmoid", x, (v) => {
-    if (v >= 0) return 1 / (1 + Math.exp(-v));
-    const e = Math.exp(v);
-    return e / (1 + e);
-  });
+  return floating("sigmoid", x, logistic);
 }
 
 const pick = (c: number, a: number, b: number) => (c !== 0 ? a : b);
@@ -85,7 +111,11 @@ export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArra
   checkOperand(a, "where");
   checkOperand(b, "where");
   const dtype = resultType([a, b]);
-  return mapArrays("where", pick, dtype, [cond, asArray(a, dtype, "where"), asArray(b, dtype, "where")]);
+  return mapArrays("where", pick, dtype, [
+    cond,
+    asArray(a, dtype, "where"),
+    asArray(b, dtype, "where"),
+  ]);
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
@@ -107,6 +137,9 @@ export function clip(x: NDArray, lo: ArrayOrScalar | null, hi: ArrayOrScalar | n
   if (lo !== null) checkOperand(lo, "clip");
   if (hi !== null) checkOperand(hi, "clip");
   const dtype = resultType([x, ...[lo, hi].filter((v): v is ArrayOrScalar => v !== null)]);
-  return mapArrays("clip", clamp, dtype, [x, bound(lo, dtype, -Infinity), bound(hi, dtype, Infinity)]);
+  return mapArrays("clip", clamp, dtype, [
+    x,
+    bound(lo, dtype, -Infinity),
+    bound(hi, dtype, Infinity),
+  ]);
 }
-
