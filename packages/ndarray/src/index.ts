@@ -32,8 +32,10 @@ export {
   pow,
   sub,
 } from "./ops/binary";
+export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
 export { oneHot, scatterAdd, type SliceSpec, slice, take } from "./ops/indexing";
+export { concat, type PadWidth, pad, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";
 export {
   type Axis,

@@ -1,0 +1,251 @@
+import { allocate, type TypedArray } from "../dtype";
+import { ShapeError } from "../errors";
+import { NDArray } from "../ndarray";
+import { formatShape, shapesEqual } from "../shape";
+import { astype, contiguous } from "./copy";
+import { checkArray } from "./operands";
+
+/** One integer for both spatial axes, or `[height, width]`. */
+export type IntPair = number | readonly [number, number];
+
+/**
+ * The output length of a convolution or pooling window along one axis:
+ * `floor((inputSize + 2·pad − kernelSize) / stride) + 1`.
+ */
+export function convOutputSize(
+  inputSize: number,
+  kernelSize: number,
+  stride: number,
+  pad: number,
+): number {
+  return Math.floor((inputSize + 2 * pad - kernelSize) / stride) + 1;
+}
+
+function toPair(value: IntPair, name: string, min: number, op: string): [number, number] {
+  const pair = typeof value === "number" ? [value, value] : value;
+  if (
+    !Array.isArray(pair) ||
+    pair.length !== 2 ||
+    !pair.every((v) => Number.isInteger(v) && v >= min)
+  ) {
+    throw new ShapeError(
+      `${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(value)}`,
+    );
+  }
+  return [pair[0] as number, pair[1] as number];
+}
+
+/** Everything the window loops need, in elements. */
+interface Geometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  oh: number;
+  ow: number;
+}
+
+function geometry(
+  op: string,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  stride: IntPair,
+  pad: IntPair,
+): Geometry {
+  if (inputShape.length !== 4) {
+    throw new ShapeError(`${op}: expected a 4-D input [N,C,H,W], got ${formatShape(inputShape)}`);
+  }
+  const [n, c, h, w] = inputShape as [number, number, number, number];
+  const [kh, kw] = toPair(kernelSize, "kernelSize", 1, op);
+  const [sh, sw] = toPair(stride, "stride", 1, op);
+  const [ph, pw] = toPair(pad, "pad", 0, op);
+  if (kh > h + 2 * ph || kw > w + 2 * pw) {
+    throw new ShapeError(
+      `${op}: kernel ${formatShape([kh, kw])} is larger than the padded input ${formatShape([h + 2 * ph, w + 2 * pw])} (input ${formatShape(inputShape)}, pad ${formatShape([ph, pw])})`,
+    );
+  }
+  return {
+    n,
+    c,
+    h,
+    w,
+    kh,
+    kw,
+    sh,
+    sw,
+    ph,
+    pw,
+    oh: convOutputSize(h, kh, sh, ph),
+    ow: convOutputSize(w, kw, sw, pw),
+  };
+}
+
+/** The `col` shape for `g`: `[N·OH·OW, C·KH·KW]`, or `[N, C, KH, KW, OH, OW]`. */
+function colShape(g: Geometry, toMatrix: boolean): number[] {
+  return toMatrix ? [g.n * g.oh * g.ow, g.c * g.kh * g.kw] : [g.n, g.c, g.kh, g.kw, g.oh, g.ow];
+}
+
+/**
+ * Visits every window element once, with `col` walked sequentially in the layout `toMatrix`
+ * selects and the image read through its strides. `gather` copies image → col (im2col);
+ * otherwise col is added into the image (col2im). Elements that fall into the padding are
+ * skipped: their col entries stay 0, and nothing is added for them. Window ranges are clipped
+ * per row, so the inner loops carry no bounds checks.
+ */
+function walkWindows(
+  g: Geometry,
+  toMatrix: boolean,
+  image: TypedArray,
+  imageOffset: number,
+  imageStrides: readonly number[],
+  col: TypedArray,
+  gather: boolean,
+): void {
+  const [sN, sC, sH, sW] = imageStrides as [number, number, number, number];
+  const {
+    n: N,
+    c: C,
+    h: H,
+    w: W,
+    kh: KH,
+    kw: KW,
+    sh: SH,
+    sw: SW,
+    ph: PH,
+    pw: PW,
+    oh: OH,
+    ow: OW,
+  } = g;
+  let i = 0;
+  if (toMatrix) {
+    // Rows (n, oh, ow), columns (c, kh, kw): the innermost run is one kernel row.
+    for (let n = 0; n < N; n++) {
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = oh * SH - PH;
+        const khLo = Math.max(0, -h0);
+        const khHi = Math.min(KH, H - h0);
+        for (let ow = 0; ow < OW; ow++) {
+          const w0 = ow * SW - PW;
+          const kwLo = Math.max(0, -w0);
+          const kwHi = Math.min(KW, W - w0);
+          for (let c = 0; c < C; c++) {
+            const base = imageOffset + n * sN + c * sC + w0 * sW;
+            for (let kh = 0; kh < KH; kh++, i += KW) {
+              if (kh < khLo || kh >= khHi) continue;
+              let at = base + (h0 + kh) * sH + kwLo * sW;
+              if (gather) {
+                for (let kw = kwLo; kw < kwHi; kw++, at += sW) col[i + kw] = image[at] as number;
+              } else {
+                for (let kw = kwLo; kw < kwHi; kw++, at += sW) {
+                  image[at] = (image[at] as number) + (col[i + kw] as number);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return;
+  }
+  // [N, C, KH, KW, OH, OW]: the innermost run is one output row, reading every SW-th pixel.
+  const step = SW * sW;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const base = imageOffset + n * sN + c * sC;
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++) {
+          // ow such that 0 <= ow·SW − PW + kw < W.
+          const owLo = Math.max(0, Math.ceil((PW - kw) / SW));
+          const owHi = Math.min(OW, Math.floor((W - 1 + PW - kw) / SW) + 1);
+          for (let oh = 0; oh < OH; oh++, i += OW) {
+            const y = oh * SH - PH + kh;
+            if (y < 0 || y >= H) continue;
+            let at = base + y * sH + (owLo * SW - PW + kw) * sW;
+            if (gather) {
+              for (let ow = owLo; ow < owHi; ow++, at += step) col[i + ow] = image[at] as number;
+            } else {
+              for (let ow = owLo; ow < owHi; ow++, at += step) {
+                image[at] = (image[at] as number) + (col[i + ow] as number);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Unfolds the sliding windows of an image batch into columns, so a convolution becomes one
+ * matrix product (DeZero's im2col). `x` is `[N, C, H, W]` (any strides, any dtype);
+ * `kernelSize`, `stride` and `pad` are a number or `[height, width]`; padding reads as 0.
+ * With OH = floor((H + 2·PH − KH)/SH) + 1 (OW likewise), the result has `x`'s dtype and shape
+ * `[N·OH·OW, C·KH·KW]` (rows ordered n, oh, ow; columns c, kh, kw) when `toMatrix`, else
+ * `[N, C, KH, KW, OH, OW]`. Its adjoint is `col2im`. Throws ShapeError when `x` is not 4-D,
+ * the kernel is larger than the padded input, or a size is not a positive integer (pad: a
+ * non-negative one).
+ */
+export function im2col(
+  x: NDArray,
+  kernelSize: IntPair,
+  stride: IntPair = 1,
+  pad: IntPair = 0,
+  toMatrix = true,
+): NDArray {
+  checkArray(x, "im2col");
+  const g = geometry("im2col", x.shape, kernelSize, stride, pad);
+  const shape = colShape(g, toMatrix);
+  const col = allocate(x.dtype, g.n * g.c * g.kh * g.kw * g.oh * g.ow);
+  walkWindows(g, toMatrix, x.data, x.offset, x.strides, col, true);
+  return new NDArray(col, shape);
+}
+
+/**
+ * The adjoint of `im2col`: folds columns back into an image of `inputShape` = `[N, C, H, W]`,
+ * adding the entries of overlapping windows and dropping those that fall into the padding.
+ * `col` must have the shape `im2col` gives for these arguments (`[N·OH·OW, C·KH·KW]` when
+ * `toMatrix`, else `[N, C, KH, KW, OH, OW]`); the result has its dtype (bool entries combine
+ * with logical or). Throws ShapeError for a wrong `col` shape, an `inputShape` that is not
+ * 4-D, or the conditions `im2col` rejects.
+ */
+export function col2im(
+  col: NDArray,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  stride: IntPair = 1,
+  pad: IntPair = 0,
+  toMatrix = true,
+): NDArray {
+  checkArray(col, "col2im");
+  if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ShapeError(
+      `col2im: inputShape must be a list of non-negative integers, got ${JSON.stringify(inputShape)}`,
+    );
+  }
+  const g = geometry("col2im", inputShape, kernelSize, stride, pad);
+  const expected = colShape(g, toMatrix);
+  if (!shapesEqual(col.shape, expected)) {
+    throw new ShapeError(
+      `col2im: col of shape ${formatShape(col.shape)} does not match ${formatShape(expected)} for input ${formatShape(inputShape)} (kernel ${formatShape([g.kh, g.kw])}, stride ${formatShape([g.sh, g.sw])}, pad ${formatShape([g.ph, g.pw])})`,
+    );
+  }
+  if (col.dtype === "bool") {
+    return astype(
+      col2im(astype(col, "int32"), inputShape, kernelSize, stride, pad, toMatrix),
+      "bool",
+    );
+  }
+  const src = contiguous(col);
+  const columns =
+    src.offset === 0 ? src.data : src.data.subarray(src.offset, src.offset + src.size);
+  const image = allocate(col.dtype, g.n * g.c * g.h * g.w);
+  const strides = [g.c * g.h * g.w, g.h * g.w, g.w, 1];
+  walkWindows(g, toMatrix, image, 0, strides, columns, false);
+  return new NDArray(image, inputShape);
+}
