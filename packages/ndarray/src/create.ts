@@ -1,7 +1,8 @@
 import { allocate, checkDType, type DType, type TypedArray } from "./dtype";
-import { DTypeError, ShapeError } from "./errors";
-import { type NestedArray, NDArray } from "./ndarray";
+import { DTypeError, IndexError, ShapeError } from "./errors";
+import { NDArray, type NestedArray } from "./ndarray";
 import { astype } from "./ops/copy";
+import { checkArray } from "./ops/operands";
 import { reshape } from "./ops/shape";
 import { checkShape, formatShape, type Shape, shapeSize } from "./shape";
 
@@ -26,14 +27,19 @@ function flattenNested(values: NestedArray): { flat: number[]; shape: number[]; 
   for (let v: unknown = values; Array.isArray(v); v = v[0]) shape.push(v.length);
   const flat: number[] = [];
   let allBool = true;
-  const visit = (v: unknown, depth: number, path: number[]) => {
+  // `path` is the index of the element being visited; it is copied only into error messages.
+  const path: number[] = [];
+  const where = () => `[${path.join(",")}]`;
+  const visit = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
       if (typeof v === "number") allBool = false;
       else if (typeof v !== "boolean") {
         if (Array.isArray(v)) {
-          throw new ShapeError(`array: ragged nested array: unexpected nesting at [${path.join(",")}]`);
+          throw new ShapeError(`array: ragged nested array: unexpected nesting at ${where()}`);
         }
-        throw new DTypeError(`array: unsupported element ${JSON.stringify(v) ?? String(v)} at [${path.join(",")}]`);
+        throw new DTypeError(
+          `array: unsupported element ${JSON.stringify(v) ?? String(v)} at ${where()}`,
+        );
       }
       flat.push(Number(v));
       return;
@@ -41,20 +47,34 @@ function flattenNested(values: NestedArray): { flat: number[]; shape: number[]; 
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       const got = Array.isArray(v) ? `length ${v.length}` : "a scalar";
       throw new ShapeError(
-        `array: ragged nested array: expected length ${shape[depth]} at [${path.join(",")}], got ${got}`,
+        `array: ragged nested array: expected length ${shape[depth]} at ${where()}, got ${got}`,
       );
     }
-    v.forEach((item, i) => visit(item, depth + 1, [...path, i]));
+    path.push(0);
+    for (let i = 0; i < v.length; i++) {
+      path[depth] = i;
+      visit(v[i], depth + 1);
+    }
+    path.pop();
   };
-  visit(values, 0, []);
+  visit(values, 0);
   return { flat, shape, allBool: allBool && flat.length > 0 };
+}
+
+/** A JS array, or an array-like object (`{ length, 0: ..., 1: ... }`) read as a flat list. */
+function isNestedOrArrayLike(x: unknown): x is NestedArray[] | ArrayLike<number> {
+  if (Array.isArray(x)) return true;
+  if (typeof x !== "object" || x === null) return false;
+  const length = (x as { length?: unknown }).length;
+  return typeof length === "number" && Number.isInteger(length) && length >= 0;
 }
 
 function typedArrayDType(x: ArrayBufferView): DType {
   if (x instanceof Float64Array) return "float64";
   if (x instanceof Float32Array) return "float32";
   if (x instanceof Int32Array || x instanceof Int16Array || x instanceof Int8Array) return "int32";
-  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray || x instanceof Uint16Array) return "int32";
+  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray || x instanceof Uint16Array)
+    return "int32";
   return "float64";
 }
 
@@ -75,15 +95,23 @@ export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shap
     if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
     else data.set(values as ArrayLike<number>);
     result = new NDArray(data, [values.length]);
-  } else if (typeof values === "number" || typeof values === "boolean" || Array.isArray(values)) {
-    const { flat, shape, allBool } = flattenNested(values as NestedArray);
+  } else if (
+    typeof values === "number" ||
+    typeof values === "boolean" ||
+    isNestedOrArrayLike(values)
+  ) {
+    const nested =
+      Array.isArray(values) || typeof values !== "object" ? values : Array.from(values);
+    const { flat, shape, allBool } = flattenNested(nested as NestedArray);
     const dtype = requested ?? (allBool ? "bool" : "float32");
     const data = allocate(dtype, flat.length);
     if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0;
     else data.set(flat);
     result = new NDArray(data, shape);
   } else {
-    throw new DTypeError(`array: cannot make an array from ${values === null ? "null" : typeof values}`);
+    throw new DTypeError(
+      `array: cannot make an array from ${values === null ? "null" : typeof values}`,
+    );
   }
   if (options.shape === undefined) return result;
   const shape = checkShape(options.shape, "array");
@@ -95,39 +123,55 @@ export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shap
   return reshape(result, shape);
 }
 
-/** An array of `shape` filled with `value` (default dtype: bool for a boolean, float32 otherwise). */
-export function full(shape: Shape, value: number | boolean, options?: DTypeOption): NDArray {
-  const dims = checkShape(shape, "full");
-  const dtype = dtypeFrom(options, typeof value === "boolean" ? "bool" : "float32", "full");
+/** A new array of `shape` and `dtype` holding `value` everywhere; `op` names the caller in errors. */
+function filled(op: string, shape: Shape, value: number | boolean, dtype: DType): NDArray {
+  const dims = checkShape(shape, op);
   const data = allocate(dtype, shapeSize(dims));
   const v = dtype === "bool" ? (value ? 1 : 0) : Number(value);
   if (v !== 0) data.fill(v);
   return new NDArray(data, dims);
 }
 
-/** An array of zeros (float32 unless a dtype is given). */
-export function zeros(shape: Shape, options?: DTypeOption): NDArray {
-  return full(shape, 0, { dtype: dtypeFrom(options, "float32", "zeros") });
+function likeShape(x: NDArray, op: string): Shape {
+  checkArray(x, op);
+  return x.shape;
 }
 
-/** An array of ones (float32 unless a dtype is given). */
+/**
+ * An array of `shape` filled with `value` (default dtype: bool for a boolean, float32
+ * otherwise). A shape that is not a list of non-negative integers is a ShapeError.
+ */
+export function full(shape: Shape, value: number | boolean, options?: DTypeOption): NDArray {
+  const dtype = dtypeFrom(options, typeof value === "boolean" ? "bool" : "float32", "full");
+  return filled("full", shape, value, dtype);
+}
+
+/** An array of zeros (float32 unless a dtype is given); a bad shape is a ShapeError. */
+export function zeros(shape: Shape, options?: DTypeOption): NDArray {
+  return filled("zeros", shape, 0, dtypeFrom(options, "float32", "zeros"));
+}
+
+/** An array of ones (float32 unless a dtype is given); a bad shape is a ShapeError. */
 export function ones(shape: Shape, options?: DTypeOption): NDArray {
-  return full(shape, 1, { dtype: dtypeFrom(options, "float32", "ones") });
+  return filled("ones", shape, 1, dtypeFrom(options, "float32", "ones"));
 }
 
 /** Zeros with the shape (and, unless given, the dtype) of `x`. */
 export function zerosLike(x: NDArray, options?: DTypeOption): NDArray {
-  return full(x.shape, 0, { dtype: dtypeFrom(options, x.dtype, "zerosLike") });
+  const shape = likeShape(x, "zerosLike");
+  return filled("zerosLike", shape, 0, dtypeFrom(options, x.dtype, "zerosLike"));
 }
 
 /** Ones with the shape (and, unless given, the dtype) of `x`. */
 export function onesLike(x: NDArray, options?: DTypeOption): NDArray {
-  return full(x.shape, 1, { dtype: dtypeFrom(options, x.dtype, "onesLike") });
+  const shape = likeShape(x, "onesLike");
+  return filled("onesLike", shape, 1, dtypeFrom(options, x.dtype, "onesLike"));
 }
 
 /** `value` with the shape (and, unless given, the dtype) of `x`. */
 export function fullLike(x: NDArray, value: number | boolean, options?: DTypeOption): NDArray {
-  return full(x.shape, value, { dtype: dtypeFrom(options, x.dtype, "fullLike") });
+  const shape = likeShape(x, "fullLike");
+  return filled("fullLike", shape, value, dtypeFrom(options, x.dtype, "fullLike"));
 }
 
 /**
@@ -157,7 +201,8 @@ export function linspace(
   num = 50,
   options: { endpoint?: boolean; dtype?: DType } = {},
 ): NDArray {
-  if (!Number.isInteger(num) || num < 0) throw new ShapeError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new ShapeError(`linspace: num must be a non-negative integer, got ${num}`);
   const endpoint = options.endpoint ?? true;
   const dtype = dtypeFrom(options, "float32", "linspace");
   const data = allocate(dtype, num);
@@ -168,11 +213,16 @@ export function linspace(
   return new NDArray(data, [num]);
 }
 
-/** An [n, m] array with ones on diagonal `k` (0 = main, positive above) and zeros elsewhere. */
+/**
+ * An [n, m] array (m defaults to n) with ones on diagonal `k` (0 = main, positive above) and
+ * zeros elsewhere; float32 unless a dtype is given. A bad size is a ShapeError, a non-integer k
+ * an IndexError.
+ */
 export function eye(n: number, m?: number, options: { k?: number; dtype?: DType } = {}): NDArray {
   const cols = m ?? n;
   const dims = checkShape([n, cols], "eye");
   const k = options.k ?? 0;
+  if (!Number.isInteger(k)) throw new IndexError(`eye: diagonal k must be an integer, got ${k}`);
   const dtype = dtypeFrom(options, "float32", "eye");
   const data = allocate(dtype, n * cols);
   for (let i = 0; i < n; i++) {

@@ -77,10 +77,18 @@ export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
   if (common === "int32" || common === "bool") {
     const exponent = asArray(b, "int32", "pow");
     if (exponent.size > 0 && (exponent.min().item() as number) < 0) {
-      throw new DTypeError("pow: integers to negative integer powers are not allowed (use a float base)");
+      throw new DTypeError(
+        "pow: integers to negative integer powers are not allowed (use a float base)",
+      );
     }
   }
-  return binary("pow", a, b, () => power, (d) => (d === "bool" ? "int32" : d));
+  return binary(
+    "pow",
+    a,
+    b,
+    () => power,
+    (d) => (d === "bool" ? "int32" : d),
+  );
 }
 
 /** Elementwise maximum; NaN propagates. */

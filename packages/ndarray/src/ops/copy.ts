@@ -9,7 +9,9 @@ const truthy = (x: number) => (x !== 0 ? 1 : 0);
 export function astype(x: NDArray, dtype: DType): NDArray {
   checkArray(x, "astype");
   checkDType(dtype, "astype");
-  return mapArrays("astype", dtype === "bool" && x.dtype !== "bool" ? truthy : identity, dtype, [x]);
+  return mapArrays("astype", dtype === "bool" && x.dtype !== "bool" ? truthy : identity, dtype, [
+    x,
+  ]);
 }
 
 /** A contiguous copy that shares no memory with `x`. */

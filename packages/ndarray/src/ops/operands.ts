@@ -9,7 +9,9 @@ import { shapeSize } from "../shape";
 export function checkOperand(x: unknown, op: string): asserts x is ArrayOrScalar {
   if (!(x instanceof NDArray) && typeof x !== "number") {
     const what = x === null ? "null" : Array.isArray(x) ? "a JS array" : typeof x;
-    throw new DTypeError(`${op}: expected an NDArray or a number, got ${what} (wrap values with array())`);
+    throw new DTypeError(
+      `${op}: expected an NDArray or a number, got ${what} (wrap values with array())`,
+    );
   }
 }
 
@@ -23,7 +25,8 @@ export function checkArray(x: unknown, op: string): asserts x is NDArray {
 /** The dtype several operands combine to; JS numbers are weak scalars, two numbers give float32. */
 export function resultType(operands: readonly ArrayOrScalar[]): DType {
   let dtype: DType | undefined;
-  for (const x of operands) if (x instanceof NDArray) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
+  for (const x of operands)
+    if (x instanceof NDArray) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
   if (dtype === undefined) return "float32";
   for (const x of operands) if (typeof x === "number") dtype = promoteWithScalar(dtype, x);
   return dtype;
