@@ -1,0 +1,154 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadAverage, machineInfo } from "./machine";
+import { handWrittenTable, heading, sectionTable } from "./report";
+import { indexResults } from "./results";
+import type { CaseResult, Section } from "./section";
+import { SECTIONS } from "./sections/index";
+import { targetsTable } from "./targets";
+import { nowMs } from "./timing";
+import { runWorker, WORKERS, type Worker, type WorkerMessage, type WorkerReport } from "./worker";
+
+const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name).join(",")}] [--libs=${WORKERS.join(",")}]
+
+  --quick   fewer samples and no n=1024 matmul (about a minute)
+  --only    run only these sections (comma-separated)
+  --libs    run only these libraries; the hand-written loops run with zerograd
+
+Each library runs in its own child process, one after another; the parent prints one report.
+Exit code 1 when a zerograd result is wrong or a child fails (a missed target alone is exit 0).`;
+
+function parseList<T extends string>(
+  flag: string,
+  raw: string | undefined,
+  known: readonly T[],
+): T[] {
+  if (raw === undefined) return [...known];
+  const picked = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = picked.filter((p) => !known.includes(p as T));
+  if (unknown.length > 0 || picked.length === 0) {
+    throw new Error(
+      `--${flag}: unknown ${unknown.join(",") || "(empty)"}; choose from ${known.join(",")}`,
+    );
+  }
+  return known.filter((k) => picked.includes(k));
+}
+
+/** Runs one worker in a child process of this same script and resolves with its report. */
+function runChild(worker: Worker, args: string[]): Promise<WorkerReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ["--worker", worker, ...args], {
+      // gc() lets the timing loop free big outputs between samples instead of inside them.
+      execArgv: [...process.execArgv, "--expose-gc"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let report: WorkerReport | undefined;
+    child.on("message", (m: WorkerMessage) => {
+      if (m.kind === "report") report = m.report;
+      else if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  ${m.text}`);
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+      if (report) resolve(report);
+      else
+        reject(new Error(`${worker} child exited with ${signal ?? `code ${code}`} and no report`));
+    });
+  });
+}
+
+async function childMain(worker: Worker, sections: readonly Section[], quick: boolean) {
+  const send = (m: WorkerMessage) =>
+    new Promise<void>((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
+  const report = await runWorker(worker, sections, quick, (text) => {
+    process.send?.({ kind: "progress", text } satisfies WorkerMessage);
+  });
+  await send({ kind: "report", report });
+  process.disconnect?.();
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      libs: { type: "string" },
+      worker: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const names = parseList(
+    "only",
+    values.only,
+    SECTIONS.map((s) => s.name),
+  );
+  const sections = SECTIONS.filter((s) => names.includes(s.name));
+  const quick = values.quick;
+
+  if (values.worker !== undefined) {
+    const [worker] = parseList("worker", values.worker, WORKERS);
+    await childMain(worker as Worker, sections, quick);
+    return 0;
+  }
+
+  const workers = parseList("libs", values.libs, WORKERS);
+  console.log(heading(`zerograd bench${quick ? " --quick" : ""}: ${names.join(", ")}`));
+  for (const line of machineInfo()) console.log(`  ${line}`);
+  console.log(
+    "  single-threaded: tfjs-cpu is plain JS; tfjs-wasm uses SIMD and one thread on Node",
+  );
+
+  const forwarded = [...(quick ? ["--quick"] : []), `--only=${names.join(",")}`];
+  const results: CaseResult[] = [];
+  let childFailures = 0;
+  const start = nowMs();
+  for (const worker of workers) {
+    const t0 = nowMs();
+    try {
+      const report = await runChild(worker, forwarded);
+      results.push(...report.results);
+      console.log(
+        `  ran ${worker.padEnd(10)} ${((nowMs() - t0) / 1000).toFixed(1).padStart(6)} s  ${report.info}`,
+      );
+    } catch (e) {
+      childFailures++;
+      console.log(`  ${worker} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const lookup = indexResults(results);
+  const cases = sections.flatMap((s) => s.cases(quick));
+  for (const section of sections) {
+    const own = section.cases(quick);
+    for (const line of sectionTable(section, own, lookup)) console.log(line);
+  }
+  for (const line of handWrittenTable(cases, lookup)) console.log(line);
+  for (const line of targetsTable(cases, lookup, results)) console.log(line);
+  console.log(`\n  total ${((nowMs() - start) / 1000).toFixed(1)} s; load ${loadAverage()} at end`);
+
+  const wrong = results.filter(
+    (r) => (r.lib === "zerograd" || r.lib === "js") && (r.error || r.check?.ok === false),
+  );
+  return childFailures > 0 || wrong.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    console.error(USAGE);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,32 @@
+import type { Library } from "./impl";
+import type { CaseResult } from "./section";
+
+/** Finds what a library measured for a case across all child reports. */
+export type Lookup = (caseId: string, lib: Library) => CaseResult | undefined;
+
+/** Indexes results by case and library. */
+export function indexResults(results: readonly CaseResult[]): Lookup {
+  const byKey = new Map(results.map((r) => [`${r.caseId}\u0000${r.lib}`, r]));
+  return (caseId, lib) => byKey.get(`${caseId}\u0000${lib}`);
+}
+
+/** A usable median time: present, and from a result that passed its check. */
+export function trustedMs(result: CaseResult | undefined): number | undefined {
+  return result?.timing && result.check?.ok ? result.timing.medianMs : undefined;
+}
+
+/** Three significant digits, without exponent notation for the sizes seen here. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+/** "zerograd 2.9× faster" when `otherMs` is the larger time, "… slower" otherwise. */
+export function versus(zerogradMs: number, otherMs: number): string {
+  const r = otherMs / zerogradMs;
+  return r >= 1 ? `zerograd ${fmt(r)}× faster` : `zerograd ${fmt(1 / r)}× slower`;
+}

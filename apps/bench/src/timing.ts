@@ -1,0 +1,117 @@
+/** How hard to measure one case; `plan(quick)` gives the two presets. */
+export interface Plan {
+  /** Most timed samples per implementation. */
+  reps: number;
+  /** Fewest timed samples per implementation, whatever the budget says. */
+  minReps: number;
+  /** Warm-up calls before timing (fewer when a call is slow). */
+  warmup: number;
+  /** A sample repeats the call until it lasts at least this long, so timer noise stays small. */
+  minSampleMs: number;
+  /** Wall time one implementation may spend on its samples of one case. */
+  budgetMs: number;
+}
+
+/** Median and spread of the per-call time, in milliseconds. */
+export interface Timing {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Timed samples taken. */
+  samples: number;
+  /** Calls per sample. */
+  inner: number;
+}
+
+/** Calls slower than this are not warmed up again and their first call counts as a sample. */
+const SLOW_CALL_MS = 2000;
+
+/** The measuring presets: `--quick` trades precision for a run of about a minute. */
+export function plan(quick: boolean): Plan {
+  return quick
+    ? { reps: 5, minReps: 1, warmup: 2, minSampleMs: 10, budgetMs: 800 }
+    : { reps: 9, minReps: 3, warmup: 3, minSampleMs: 25, budgetMs: 3000 };
+}
+
+/** Milliseconds from a monotonic clock. */
+export function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const collectGarbage: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
+
+function timeCalls(call: () => unknown, count: number): number {
+  let last: unknown;
+  const start = nowMs();
+  for (let i = 0; i < count; i++) last = call();
+  const ms = (nowMs() - start) / count;
+  // Using the result keeps an optimising engine from dropping the calls as dead code.
+  if (last === undefined) throw new Error("benchmarked op returned nothing");
+  return ms;
+}
+
+interface Schedule {
+  call: () => unknown;
+  inner: number;
+  reps: number;
+  samples: number[];
+}
+
+/**
+ * Times several implementations of the same case. After each one is warmed up, their samples
+ * are interleaved (one sample of each in turn) so that a change of machine load hits all of
+ * them alike and their ratio stays meaningful on a shared machine. `first` has already been
+ * called once by the caller (to check its result) and took `firstMs`.
+ */
+export function measure(
+  calls: readonly { call: () => unknown; firstMs: number }[],
+  settings: Plan,
+): Timing[] {
+  const schedules: Schedule[] = calls.map(({ call, firstMs }) => {
+    const samples: number[] = [];
+    let perCall = firstMs;
+    if (firstMs >= SLOW_CALL_MS) {
+      samples.push(firstMs);
+    } else {
+      const warmups = firstMs > settings.budgetMs / 4 ? 1 : settings.warmup;
+      for (let i = 0; i < warmups; i++) perCall = timeCalls(call, 1);
+    }
+    const inner = Math.max(1, Math.min(100_000, Math.ceil(settings.minSampleMs / perCall)));
+    const affordable = Math.floor(settings.budgetMs / (perCall * inner));
+    const reps = Math.max(settings.minReps, Math.min(settings.reps, affordable));
+    return { call, inner, reps, samples };
+  });
+  const rounds = Math.max(...schedules.map((s) => s.reps));
+  for (let round = 0; round < rounds; round++) {
+    for (const s of schedules) {
+      if (s.samples.length >= s.reps) continue;
+      // Free the previous outputs first when calls are big, so one sample does not pay for the
+      // collection of another's garbage.
+      if (s.inner === 1) collectGarbage?.();
+      s.samples.push(timeCalls(s.call, s.inner));
+    }
+  }
+  return schedules.map((s) => ({
+    medianMs: median(s.samples),
+    minMs: Math.min(...s.samples),
+    maxMs: Math.max(...s.samples),
+    samples: s.samples.length,
+    inner: s.inner,
+  }));
+}
+
+/** Runs `fn` once and returns its result with the time it took. */
+export function timeOnce<T>(fn: () => T): { value: T; ms: number } {
+  const start = nowMs();
+  const value = fn();
+  return { value, ms: nowMs() - start };
+}

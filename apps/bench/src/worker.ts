@@ -1,0 +1,124 @@
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
+import type { Impl, Library, Tf } from "./impl";
+import type { BenchCase, CaseResult, Section } from "./section";
+import { measure, plan, timeOnce } from "./timing";
+
+/** A child process: zerograd (which also runs the hand-written loops) or one tfjs backend. */
+export const WORKERS = ["zerograd", "tfjs-cpu", "tfjs-wasm"] as const;
+export type Worker = (typeof WORKERS)[number];
+
+/** What a child sends back over IPC when it is done. */
+export interface WorkerReport {
+  worker: Worker;
+  /** Versions and settings worth printing (tfjs backend, SIMD, threads). */
+  info: string;
+  results: CaseResult[];
+}
+
+/** Messages from a child: progress while it runs, then its report. */
+export type WorkerMessage =
+  | { kind: "progress"; text: string }
+  | { kind: "report"; report: WorkerReport };
+
+interface Runner {
+  info: string;
+  libs: Library[];
+  build(c: BenchCase, lib: Library): Impl;
+}
+
+async function tfjsRunner(backend: "cpu" | "wasm"): Promise<Runner> {
+  const require = createRequire(import.meta.url);
+  // tfjs-cpu greets Node users with advice to install tfjs-node; keep the report clean.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    const tf = require("@tensorflow/tfjs-core") as Tf;
+    require("@tensorflow/tfjs-backend-cpu");
+    const wasm =
+      backend === "wasm"
+        ? (require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm"))
+        : undefined;
+    if (wasm) {
+      const pkg = require.resolve("@tensorflow/tfjs-backend-wasm/package.json");
+      // A file-system prefix (no network): the backend appends tfjs-backend-wasm[-simd].wasm.
+      wasm.setWasmPaths(join(dirname(pkg), "dist") + sep);
+    }
+    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+    await tf.ready();
+    // The greeting comes with the backend's first write.
+    tf.tensor([0]).dispose();
+    const extra = wasm
+      ? ` simd=${await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")} threads=${wasm.getThreadsCount()}`
+      : "";
+    const lib: Library = `tfjs-${backend}`;
+    return {
+      info: `tfjs-core ${tf.version_core} backend=${tf.getBackend()}${extra}`,
+      libs: [lib],
+      build: (c) => c.tfjs(tf),
+    };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function zerogradRunner(): Runner {
+  return {
+    info: "@zerograd/ndarray (built dist) and hand-written loops, interleaved",
+    libs: ["zerograd", "js"],
+    build: (c, lib) => (lib === "js" ? c.js() : c.zerograd()),
+  };
+}
+
+function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
+  const results: CaseResult[] = [];
+  const timed: { call: () => unknown; firstMs: number; result: CaseResult; impl: Impl }[] = [];
+  for (const lib of runner.libs) {
+    const result: CaseResult = { caseId: c.id, lib };
+    results.push(result);
+    let impl: Impl | undefined;
+    try {
+      impl = runner.build(c, lib);
+      const built = impl;
+      const first = timeOnce(() => built.callAndRead());
+      result.check = c.check(first.value.output);
+      first.value.release();
+      timed.push({ call: () => built.call(), firstMs: first.ms, result, impl });
+    } catch (e) {
+      result.error = e instanceof Error ? e.message : String(e);
+      impl?.dispose();
+    }
+  }
+  try {
+    const timings = measure(timed, plan(quick));
+    timed.forEach((t, i) => {
+      t.result.timing = timings[i];
+    });
+  } catch (e) {
+    for (const t of timed) t.result.error = e instanceof Error ? e.message : String(e);
+  }
+  for (const t of timed) t.impl.dispose();
+  return results;
+}
+
+/** Runs every case of `sections` for one worker and returns what it measured. */
+export async function runWorker(
+  worker: Worker,
+  sections: readonly Section[],
+  quick: boolean,
+  progress: (text: string) => void,
+): Promise<WorkerReport> {
+  const runner =
+    worker === "zerograd"
+      ? zerogradRunner()
+      : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm");
+  const results: CaseResult[] = [];
+  for (const section of sections) {
+    for (const c of section.cases(quick)) {
+      progress(`${worker}: ${c.label}`);
+      results.push(...runCase(c, runner, quick));
+      (globalThis as { gc?: () => void }).gc?.();
+    }
+  }
+  return { worker, info: runner.info, results };
+}
