@@ -1,6 +1,6 @@
 import type { TypedArray } from "../dtype";
 import type { Shape } from "../shape";
-import { type MatrixOperand, naiveGemm } from "./gemm";
+import { createGemm, type MatrixOperand } from "./gemm";
 import {
   canGenerateCode,
   compiledLoops,
@@ -154,7 +154,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         );
       }
     },
-    gemm: naiveGemm,
+    gemm: createGemm(() => factory() === compiledLoops),
   };
 }
 
