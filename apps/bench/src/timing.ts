@@ -69,8 +69,8 @@ interface Schedule {
 /**
  * Times several implementations of the same case. After each one is warmed up, their samples
  * are interleaved (one sample of each in turn) so that a change of machine load hits all of
- * them alike and their ratio stays meaningful on a shared machine. `first` has already been
- * called once by the caller (to check its result) and took `firstMs`.
+ * them alike and their ratio stays meaningful on a shared machine. Each `call` has already run
+ * once (the caller checked its result); that first call took `firstMs`.
  */
 export function measure(
   calls: readonly { call: () => unknown; firstMs: number }[],
