@@ -1,5 +1,5 @@
 import { ShapeError } from "./errors";
-import { formatShape, type Shape } from "./shape";
+import { checkShape, formatShape, type Shape } from "./shape";
 
 /** The shape several shapes broadcast to (NumPy rules); `op` names the caller in errors. */
 export function broadcastShapesFor(op: string, ...shapes: Shape[]): number[] {
@@ -26,8 +26,13 @@ export function broadcastShapesFor(op: string, ...shapes: Shape[]): number[] {
   return out;
 }
 
-/** The shape that `shapes` broadcast to together, or a `ShapeError` naming the axis that disagrees. */
+/**
+ * The shape that `shapes` broadcast to together (NumPy rules: align on the right, a length of 1
+ * stretches). A `ShapeError` names the axis that disagrees, or a shape that is not a list of
+ * non-negative integers.
+ */
 export function broadcastShapes(...shapes: Shape[]): number[] {
+  for (const s of shapes) checkShape(s, "broadcastShapes");
   return broadcastShapesFor("broadcastShapes", ...shapes);
 }
 

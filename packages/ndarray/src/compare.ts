@@ -1,13 +1,14 @@
-import type { NDArray } from "./ndarray";
-import { broadcastTo } from "./ops/shape";
 import { broadcastShapesFor } from "./broadcast";
-import { checkArray } from "./ops/operands";
-import { shapesEqual } from "./shape";
+import type { NDArray } from "./ndarray";
 import { copy } from "./ops/copy";
+import { checkArray } from "./ops/operands";
+import { broadcastTo } from "./ops/shape";
+import { shapesEqual } from "./shape";
 
 /**
  * Whether every pair of elements satisfies |a − b| <= atol + rtol·|b| after broadcasting
- * (NumPy's allclose, with its defaults). NaNs compare equal only with `equalNan`.
+ * (NumPy's allclose, with its defaults). NaNs compare equal only with `equalNan`; an infinity
+ * is close only to the same infinity.
  * Shapes that do not broadcast are a ShapeError.
  */
 export function allclose(
@@ -25,10 +26,12 @@ export function allclose(
     const u = x[i] as number;
     const v = y[i] as number;
     if (u === v) continue;
-    if (u !== u || v !== v) {
-      if (equalNan && u !== u && v !== v) continue;
+    if (Number.isNaN(u) || Number.isNaN(v)) {
+      if (equalNan && Number.isNaN(u) && Number.isNaN(v)) continue;
       return false;
     }
+    // An infinity is close only to the same infinity (u === v above), as in NumPy.
+    if (!Number.isFinite(u) || !Number.isFinite(v)) return false;
     if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
   }
   return true;
@@ -44,7 +47,7 @@ export function arrayEqual(a: NDArray, b: NDArray, options: { equalNan?: boolean
   for (let i = 0; i < x.length; i++) {
     const u = x[i] as number;
     const v = y[i] as number;
-    if (u !== v && !(options.equalNan && u !== u && v !== v)) return false;
+    if (u !== v && !(options.equalNan && Number.isNaN(u) && Number.isNaN(v))) return false;
   }
   return true;
 }

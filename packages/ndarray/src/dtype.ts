@@ -17,7 +17,9 @@ export function isDType(value: unknown): value is DType {
 
 export function checkDType(dtype: unknown, op: string): DType {
   if (!isDType(dtype)) {
-    throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected one of ${DTYPES.join(", ")})`);
+    throw new DTypeError(
+      `${op}: unknown dtype ${JSON.stringify(dtype)} (expected one of ${DTYPES.join(", ")})`,
+    );
   }
   return dtype;
 }

@@ -37,7 +37,9 @@ export function checkShape(shape: unknown, op: string): number[] {
   }
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: invalid shape [${shape.join(",")}]: dimensions must be non-negative integers`);
+      throw new ShapeError(
+        `${op}: invalid shape [${shape.join(",")}]: dimensions must be non-negative integers`,
+      );
     }
   }
   return [...(shape as number[])];
@@ -45,7 +47,10 @@ export function checkShape(shape: unknown, op: string): number[] {
 
 /** Resolves a possibly negative axis against `ndim`. */
 export function normalizeAxis(axis: number, ndim: number, op: string, shape?: Shape): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+  if (!Number.isInteger(axis)) {
+    throw new IndexError(`${op}: axis must be an integer, got ${String(axis)}`);
+  }
+  if (axis < -ndim || axis >= ndim) {
     const where = shape ? ` of shape ${formatShape(shape)}` : ` (ndim ${ndim})`;
     throw new IndexError(`${op}: axis ${axis} is out of bounds for an array${where}`);
   }
@@ -64,7 +69,8 @@ export function normalizeAxes(
   const seen = new Set<number>();
   for (const a of list) {
     const resolved = normalizeAxis(a, ndim, op, shape);
-    if (seen.has(resolved)) throw new IndexError(`${op}: repeated axis ${a} in [${list.join(",")}]`);
+    if (seen.has(resolved))
+      throw new IndexError(`${op}: repeated axis ${a} in [${list.join(",")}]`);
     seen.add(resolved);
   }
   return [...seen].sort((x, y) => x - y);

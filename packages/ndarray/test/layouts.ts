@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { arrayEqual, copy, NDArray, type TypedArray } from "../src/index";
+import { allclose, arrayEqual, copy, NDArray, type TypedArray } from "../src/index";
 
 // Helpers for the core tests: the same logical values stored in other memory layouts, so that
 // every op's strided path is compared with its result on a plain contiguous copy.
@@ -54,21 +54,30 @@ export function layouts(x: NDArray): [string, NDArray][] {
   ];
 }
 
-/** Same dtype, same shape, same values (NaN equal to NaN, and -0 distinct from 0 only if `signedZero`). */
-export function expectSameArray(actual: NDArray, expected: NDArray, label = ""): void {
+/**
+ * Same dtype, same shape, same values (NaN equal to NaN). With `rtol`, values need only be that
+ * close: a float reduction may add in another order when the memory layout differs.
+ */
+export function expectSameArray(actual: NDArray, expected: NDArray, label = "", rtol = 0): void {
   expect(actual.dtype, `${label} dtype`).toBe(expected.dtype);
   expect(actual.shape, `${label} shape`).toEqual(expected.shape);
-  expect(arrayEqual(actual, expected, { equalNan: true }), `${label} values`).toBe(true);
+  const same =
+    rtol === 0
+      ? arrayEqual(actual, expected, { equalNan: true })
+      : allclose(actual, expected, { rtol, atol: rtol, equalNan: true });
+  expect(same, `${label} values: ${actual.toArray()} vs ${expected.toArray()}`).toBe(true);
 }
 
 /**
  * Runs `op` on every layout of its array inputs (all inputs in the same layout at a time) and
- * expects the result a contiguous run gives. Inputs are checked to be unchanged.
+ * expects the result a contiguous run gives (up to `rtol`, see expectSameArray). Inputs are
+ * checked to be unchanged.
  */
 export function expectLayoutInvariant(
   op: (...xs: NDArray[]) => NDArray,
   inputs: NDArray[],
   label = "",
+  rtol = 0,
 ): void {
   const expected = op(...inputs.map((x) => copy(x)));
   const variants = inputs.map((x) => layouts(x));
@@ -76,7 +85,7 @@ export function expectLayoutInvariant(
   names.forEach((name, k) => {
     const args = variants.map((v) => (v[k] as [string, NDArray])[1]);
     const before = args.map((a) => Array.from(copy(a).data));
-    expectSameArray(op(...args), expected, `${label} (${name})`);
+    expectSameArray(op(...args), expected, `${label} (${name})`, rtol);
     args.forEach((a, i) => {
       expect(Array.from(copy(a).data), `${label} (${name}) input ${i} modified`).toEqual(before[i]);
     });

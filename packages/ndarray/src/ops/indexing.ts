@@ -11,21 +11,33 @@ import { reshape } from "./shape";
  * values count from the end, missing or null parts take their defaults), or `null` for the
  * whole axis.
  */
-export type SliceSpec = readonly [start?: number | null, stop?: number | null, step?: number | null] | null;
+export type SliceSpec =
+  | readonly [start?: number | null, stop?: number | null, step?: number | null]
+  | null;
 
-function resolveSlice(spec: SliceSpec, length: number, axis: number, shape: readonly number[]): [number, number, number] {
+function resolveSlice(
+  spec: SliceSpec,
+  length: number,
+  axis: number,
+  shape: readonly number[],
+): [number, number, number] {
   if (spec === null || spec === undefined) return [0, length, 1];
   if (!Array.isArray(spec) || spec.length > 3) {
-    throw new IndexError(`slice: axis ${axis}: expected [start, stop, step] or null, got ${JSON.stringify(spec)}`);
+    throw new IndexError(
+      `slice: axis ${axis}: expected [start, stop, step] or null, got ${JSON.stringify(spec)}`,
+    );
   }
   const [rawStart, rawStop, rawStep] = spec;
   for (const v of spec) {
     if (v !== null && v !== undefined && !Number.isInteger(v)) {
-      throw new IndexError(`slice: axis ${axis}: slice bounds must be integers, got ${JSON.stringify(spec)}`);
+      throw new DTypeError(
+        `slice: axis ${axis}: slice bounds must be integers, got ${JSON.stringify(spec)}`,
+      );
     }
   }
   const step = rawStep ?? 1;
-  if (step === 0) throw new IndexError(`slice: axis ${axis} of shape ${formatShape(shape)}: step cannot be zero`);
+  if (step === 0)
+    throw new IndexError(`slice: axis ${axis} of shape ${formatShape(shape)}: step cannot be zero`);
   const clampIndex = (v: number, lo: number, hi: number) => {
     const i = v < 0 ? v + length : v;
     return Math.min(Math.max(i, lo), hi);
@@ -42,12 +54,19 @@ function resolveSlice(spec: SliceSpec, length: number, axis: number, shape: read
   return [start, stop, step];
 }
 
-/** A view selecting `[start, stop, step]` along each leading axis (Python slice semantics). */
+/**
+ * A view selecting `[start, stop, step]` along each leading axis (Python slice semantics; axes
+ * without a spec are kept whole). More specs than axes or a zero step is an IndexError, a
+ * non-integer bound a DTypeError.
+ */
 export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
   checkArray(x, "slice");
-  if (!Array.isArray(specs)) throw new IndexError(`slice: specs must be an array, got ${String(specs)}`);
+  if (!Array.isArray(specs))
+    throw new IndexError(`slice: specs must be an array, got ${String(specs)}`);
   if (specs.length > x.ndim) {
-    throw new IndexError(`slice: ${specs.length} slices for an array of shape ${formatShape(x.shape)}`);
+    throw new IndexError(
+      `slice: ${specs.length} slices for an array of shape ${formatShape(x.shape)}`,
+    );
   }
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -55,7 +74,10 @@ export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
   specs.forEach((spec, axis) => {
     const length = x.shape[axis] as number;
     const [start, stop, step] = resolveSlice(spec, length, axis, x.shape);
-    const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+    const count =
+      step > 0
+        ? Math.max(0, Math.ceil((stop - start) / step))
+        : Math.max(0, Math.ceil((start - stop) / -step));
     if (count > 0) offset += start * (x.strides[axis] as number);
     shape[axis] = count;
     strides[axis] = (x.strides[axis] as number) * step;
@@ -64,7 +86,13 @@ export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
 }
 
 /** Checks int32 indices against `length` and returns them resolved (negatives from the end). */
-function resolveIndices(op: string, indices: NDArray, length: number, axis: number, shape: readonly number[]): Int32Array {
+function resolveIndices(
+  op: string,
+  indices: NDArray,
+  length: number,
+  axis: number,
+  shape: readonly number[],
+): Int32Array {
   if (indices.dtype !== "int32") {
     throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
   }
@@ -96,7 +124,11 @@ function toIndexArray(op: string, indices: NDArray | readonly number[] | number)
  * Elements of `x` at `indices` (int32, negatives from the end) along `axis`, or of the flattened
  * array without one. Shape: x.shape[:axis] + indices.shape + x.shape[axis+1:] (NumPy's take).
  */
-export function take(x: NDArray, indices: NDArray | readonly number[] | number, axis?: number): NDArray {
+export function take(
+  x: NDArray,
+  indices: NDArray | readonly number[] | number,
+  axis?: number,
+): NDArray {
   checkArray(x, "take");
   const idx = toIndexArray("take", indices);
   const source = axis === undefined ? reshape(x, [x.size]) : x;
@@ -149,11 +181,15 @@ export function scatterAdd(
   const src = copy(values).data;
   const outer = shapeSize(base.slice(0, ax));
   const inner = shapeSize(base.slice(ax + 1));
+  // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
+  const combine =
+    dtype === "bool" ? (u: number, v: number) => u | v : (u: number, v: number) => u + v;
   for (let o = 0; o < outer; o++) {
     for (let p = 0; p < picks.length; p++) {
       const to = (o * length + (picks[p] as number)) * inner;
       const from = (o * picks.length + p) * inner;
-      for (let i = 0; i < inner; i++) out[to + i] = (out[to + i] as number) + (src[from + i] as number);
+      for (let i = 0; i < inner; i++)
+        out[to + i] = combine(out[to + i] as number, src[from + i] as number);
     }
   }
   return new NDArray(out, target.shape);
@@ -165,13 +201,16 @@ export function oneHot(indices: NDArray | readonly number[], numClasses: number)
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new ShapeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   }
-  if (idx.dtype !== "int32") throw new DTypeError(`oneHot: indices must be int32, got ${idx.dtype}`);
+  if (idx.dtype !== "int32")
+    throw new DTypeError(`oneHot: indices must be int32, got ${idx.dtype}`);
   const labels = copy(idx).data;
   const out = new Float32Array(labels.length * numClasses);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i] as number;
     if (c < 0 || c >= numClasses) {
-      throw new IndexError(`oneHot: class ${c} at flat position ${i} is outside [0, ${numClasses})`);
+      throw new IndexError(
+        `oneHot: class ${c} at flat position ${i} is outside [0, ${numClasses})`,
+      );
     }
     out[i * numClasses + c] = 1;
   }

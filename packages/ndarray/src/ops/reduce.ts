@@ -6,8 +6,8 @@ import { contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize
 import { sub } from "./binary";
 import { astype, contiguous } from "./copy";
 import { checkArray } from "./operands";
-import { exp, log, sqrt, square } from "./unary";
 import { transpose } from "./shape";
+import { exp, log, sqrt, square } from "./unary";
 
 /** Which axes to reduce: one, several (negatives allowed), or all when undefined. */
 export type Axis = number | readonly number[] | undefined;
@@ -22,8 +22,18 @@ interface Reduction {
 
 const SUM: Reduction = { fn: (s, v) => s + v, init: 0, pairwise: true, needsElements: false };
 const PROD: Reduction = { fn: (s, v) => s * v, init: 1, pairwise: false, needsElements: false };
-const MAX: Reduction = { fn: (s, v) => Math.max(s, v), init: -Infinity, pairwise: false, needsElements: true };
-const MIN: Reduction = { fn: (s, v) => Math.min(s, v), init: Infinity, pairwise: false, needsElements: true };
+const MAX: Reduction = {
+  fn: (s, v) => Math.max(s, v),
+  init: -Infinity,
+  pairwise: false,
+  needsElements: true,
+};
+const MIN: Reduction = {
+  fn: (s, v) => Math.min(s, v),
+  init: Infinity,
+  pairwise: false,
+  needsElements: true,
+};
 
 /** Result of a reduction: float64 accumulators over the kept axes, plus the shapes to present them. */
 interface Accumulated {
@@ -32,7 +42,13 @@ interface Accumulated {
   count: number;
 }
 
-function accumulate(op: string, x: NDArray, axis: Axis, keepdims: boolean, r: Reduction): Accumulated {
+function accumulate(
+  op: string,
+  x: NDArray,
+  axis: Axis,
+  keepdims: boolean,
+  r: Reduction,
+): Accumulated {
   checkArray(x, op);
   const axes = normalizeAxes(axis, x.ndim, op, x.shape);
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -91,20 +107,30 @@ export function mean(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   return present(acc, shape, floatResult(x.dtype));
 }
 
-/** Population variance (ddof 0) over `axis`, computed in two passes in float64. */
-export function variance(x: NDArray, axis?: Axis, keepdims = false): NDArray {
-  checkArray(x, "variance");
+/** Population variance in float64 (two passes: the mean, then the mean squared deviation). */
+function varianceWide(op: string, x: NDArray, axis: Axis, keepdims: boolean): NDArray {
+  checkArray(x, op);
+  normalizeAxes(axis, x.ndim, op, x.shape); // errors name this op, not the helpers below
   const wide = astype(x, "float64");
   const centred = sub(wide, mean(wide, axis, true));
-  return astype(mean(square(centred), axis, keepdims), floatResult(x.dtype));
+  return mean(square(centred), axis, keepdims);
+}
+
+/**
+ * Population variance (ddof 0) over `axis`, computed in two passes in float64 so that a large
+ * common offset costs no accuracy; int and bool give float32. Also exported as `var`.
+ */
+export function variance(x: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const v = varianceWide("variance", x, axis, keepdims);
+  return astype(v, floatResult(x.dtype));
 }
 
 export { variance as var };
 
-/** Population standard deviation (ddof 0) over `axis`. */
+/** Population standard deviation (ddof 0) over `axis`; int and bool give float32. */
 export function std(x: NDArray, axis?: Axis, keepdims = false): NDArray {
-  checkArray(x, "std");
-  return sqrt(variance(x, axis, keepdims));
+  const v = varianceWide("std", x, axis, keepdims);
+  return astype(sqrt(v), floatResult(x.dtype));
 }
 
 /**
@@ -121,19 +147,31 @@ export function logsumexp(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const result = new Float64Array(total.size);
   const totals = total.data;
   for (let i = 0; i < result.length; i++) result[i] = (totals[i] as number) + (shift[i] as number);
-  const shape = keepdims ? peak.shape : x.shape.filter((_, i) => !normalizeAxes(axis, x.ndim, "logsumexp").includes(i));
+  const shape = keepdims
+    ? peak.shape
+    : x.shape.filter((_, i) => !normalizeAxes(axis, x.ndim, "logsumexp").includes(i));
   return present(result, shape, floatResult(x.dtype));
 }
 
-function argReduce(op: string, x: NDArray, axis: number | undefined, keepdims: boolean, better: (v: number, best: number) => boolean): NDArray {
+function argReduce(
+  op: string,
+  x: NDArray,
+  axis: number | undefined,
+  keepdims: boolean,
+  better: (v: number, best: number) => boolean,
+): NDArray {
   checkArray(x, op);
   if (axis !== undefined && typeof axis !== "number") {
-    throw new ShapeError(`${op}: axis must be a single integer or undefined, got [${String(axis)}]`);
+    throw new ShapeError(
+      `${op}: axis must be a single integer or undefined, got [${String(axis)}]`,
+    );
   }
   const resolved = axis === undefined ? undefined : normalizeAxis(axis, x.ndim, op, x.shape);
   const length = resolved === undefined ? x.size : (x.shape[resolved] as number);
   if (length === 0) {
-    throw new ShapeError(`${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`);
+    throw new ShapeError(
+      `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`,
+    );
   }
   // Move the axis last and make the rows contiguous: one simple scan per output element.
   let rows: NDArray;
@@ -161,13 +199,17 @@ function argReduce(op: string, x: NDArray, axis: number | undefined, keepdims: b
   }
   let shape: number[];
   if (resolved === undefined) shape = keepdims ? x.shape.map(() => 1) : [];
-  else shape = keepdims ? x.shape.map((d, i) => (i === resolved ? 1 : d)) : x.shape.filter((_, i) => i !== resolved);
+  else
+    shape = keepdims
+      ? x.shape.map((d, i) => (i === resolved ? 1 : d))
+      : x.shape.filter((_, i) => i !== resolved);
   return new NDArray(out, shape);
 }
 
 // The first NaN wins, as in NumPy; otherwise the first of equal extremes.
-const greaterOrNaN = (v: number, best: number) => v > best || (v !== v && best === best);
-const lessOrNaN = (v: number, best: number) => v < best || (v !== v && best === best);
+const greaterOrNaN = (v: number, best: number) =>
+  v > best || (Number.isNaN(v) && !Number.isNaN(best));
+const lessOrNaN = (v: number, best: number) => v < best || (Number.isNaN(v) && !Number.isNaN(best));
 
 /** Index (int32) of the maximum along `axis`, or a flat index without one; ties give the first. */
 export function argmax(x: NDArray, axis?: number, keepdims = false): NDArray {

@@ -6,7 +6,6 @@ import {
   contiguousStrides,
   formatShape,
   normalizeAxes,
-  normalizeAxis,
   type Shape,
   shapeSize,
   shapesEqual,
@@ -43,10 +42,12 @@ function reshapeStrides(x: NDArray, shape: readonly number[]): number[] | null {
       else newCount *= shape[nj++] as number;
     }
     for (let k = oi; k < oj - 1; k++) {
-      if (oldStrides[k] !== (oldStrides[k + 1] as number) * (oldShape[k + 1] as number)) return null;
+      if (oldStrides[k] !== (oldStrides[k + 1] as number) * (oldShape[k + 1] as number))
+        return null;
     }
     strides[nj - 1] = oldStrides[oj - 1] as number;
-    for (let k = nj - 1; k > ni; k--) strides[k - 1] = (strides[k] as number) * (shape[k] as number);
+    for (let k = nj - 1; k > ni; k--)
+      strides[k - 1] = (strides[k] as number) * (shape[k] as number);
     oi = oj;
     ni = nj;
   }
@@ -58,9 +59,11 @@ function reshapeStrides(x: NDArray, shape: readonly number[]): number[] | null {
 /** Gives `x` a new shape (one −1 is inferred); a view when the layout allows, else a copy. */
 export function reshape(x: NDArray, shape: Shape): NDArray {
   checkArray(x, "reshape");
-  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
   const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new ShapeError(`reshape: can only infer one dimension, got ${formatShape(shape)}`);
+  if (unknown > 1)
+    throw new ShapeError(`reshape: can only infer one dimension, got ${formatShape(shape)}`);
   const known = checkShape(
     shape.map((d) => (d === -1 ? 1 : d)),
     "reshape",
@@ -92,7 +95,9 @@ export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
   checkArray(x, "transpose");
   const n = x.ndim;
   const order = axes === undefined ? x.shape.map((_, i) => n - 1 - i) : [...axes];
-  const resolved = order.map((a) => (Number.isInteger(a) && a >= -n && a < n ? (a < 0 ? a + n : a) : -1));
+  const resolved = order.map((a) =>
+    Number.isInteger(a) && a >= -n && a < n ? (a < 0 ? a + n : a) : -1,
+  );
   const isPermutation =
     resolved.length === n && resolved.every((a) => a >= 0) && new Set(resolved).size === n;
   if (!isPermutation) {
@@ -139,7 +144,9 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
   if (shapesEqual(target, x.shape)) return x;
   const lead = x.ndim - target.length;
   if (lead < 0) {
-    throw new ShapeError(`sumTo: cannot sum ${formatShape(x.shape)} to ${formatShape(target)} (more dimensions)`);
+    throw new ShapeError(
+      `sumTo: cannot sum ${formatShape(x.shape)} to ${formatShape(target)} (more dimensions)`,
+    );
   }
   const axes: number[] = [];
   for (let i = 0; i < lead; i++) axes.push(i);
@@ -182,7 +189,8 @@ export function squeeze(x: NDArray, axis?: number | readonly number[]): NDArray 
 export function expandDims(x: NDArray, axis: number | readonly number[]): NDArray {
   checkArray(x, "expandDims");
   const list = typeof axis === "number" ? [axis] : axis;
-  if (!Array.isArray(list)) throw new IndexError(`expandDims: axis must be a number or a list, got ${String(axis)}`);
+  if (!Array.isArray(list))
+    throw new IndexError(`expandDims: axis must be a number or a list, got ${String(axis)}`);
   const ndim = x.ndim + list.length;
   const positions = normalizeAxes(list, ndim, "expandDims", x.shape);
   const shape: number[] = [];
