@@ -383,7 +383,7 @@ describe("clip", () => {
   it("gives hi where lo > hi, propagates NaN, and broadcasts array bounds", () => {
     expect(clip(f32([-5, 0, 5]), 1, -1).toArray()).toEqual([-1, -1, -1]);
     expect(clip(f32([Number.NaN]), 0, 1).item()).toBeNaN();
-    const r = clip(f32([[0], [10]]), f32([1, 2, 3]), 5);
+    const r = clip(array([[0], [10]]), f32([1, 2, 3]), 5);
     expect(r.shape).toEqual([2, 3]);
     expect(r.toArray()).toEqual([
       [1, 2, 3],
