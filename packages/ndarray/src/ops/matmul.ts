@@ -45,7 +45,14 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   }
   const aBatch = aShape.slice(0, -2);
   const bBatch = bShape.slice(0, -2);
-  const batch = broadcastShapesFor("matmul", aBatch, bBatch);
+  const batch =
+    aBatch.length === 0 && bBatch.length === 0
+      ? []
+      : broadcastShapesFor(
+          `matmul: batch dimensions of ${formatShape(a.shape)}·${formatShape(b.shape)}`,
+          aBatch,
+          bBatch,
+        );
   const batches = shapeSize(batch);
   const out = allocate(compute, batches * m * n);
 
@@ -68,8 +75,18 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       m,
       n,
       k,
-      { data: left.data, offset: aOffset, rowStride: aStrides[aStrides.length - 2] as number, colStride: aStrides[aStrides.length - 1] as number },
-      { data: right.data, offset: bOffset, rowStride: bStrides[bStrides.length - 2] as number, colStride: bStrides[bStrides.length - 1] as number },
+      {
+        data: left.data,
+        offset: aOffset,
+        rowStride: aStrides[aStrides.length - 2] as number,
+        colStride: aStrides[aStrides.length - 1] as number,
+      },
+      {
+        data: right.data,
+        offset: bOffset,
+        rowStride: bStrides[bStrides.length - 2] as number,
+        colStride: bStrides[bStrides.length - 1] as number,
+      },
       out,
       t * m * n,
     );
