@@ -204,3 +204,25 @@ describe.each(engines.map((e) => [e.name, e] as const))("engine %s", (_, engine)
     }
   });
 });
+
+describe("LoopCache", () => {
+  it("compiles a loop once per source and dtype key, even for fresh closures", async () => {
+    const { LoopCache, interpretedLoops } = await import("../src/kernels/loops");
+    let made = 0;
+    const counting = {
+      ...interpretedLoops,
+      map: (fn: (...args: number[]) => number, arity: number) => {
+        made++;
+        return interpretedLoops.map(fn, arity);
+      },
+    };
+    const cache = new LoopCache(() => counting);
+    const fresh = () => (a: number, b: number) => a + b;
+    const first = cache.map(fresh(), 2, "fff");
+    expect(cache.map(fresh(), 2, "fff")).toBe(first);
+    expect(made).toBe(1);
+    cache.map(fresh(), 2, "ddd");
+    cache.map((a: number, b: number) => a * b, 2, "fff");
+    expect(made).toBe(3);
+  });
+});

@@ -166,42 +166,46 @@ export function canGenerateCode(): boolean {
   return codegenAllowed;
 }
 
-/** Caches loops per scalar function and per key (the dtypes involved). */
+/**
+ * Caches loops per scalar function and per key (the dtypes involved). Lookups go by function
+ * identity first; a function seen for the first time is matched by its source text, which is
+ * sound because scalar functions are self-contained, so an arrow written inline in an op (a new
+ * closure per call) still compiles once.
+ */
 export class LoopCache {
-  private readonly maps = new WeakMap<ScalarFn, Map<string, MapLoop>>();
-  private readonly folds = new WeakMap<ScalarFn, Map<string, FoldLoop>>();
-  private readonly accumulates = new WeakMap<ScalarFn, Map<string, AccumulateLoop>>();
+  private readonly byFunction = new WeakMap<ScalarFn, Map<string, unknown>>();
+  private readonly bySource = new Map<string, Map<string, unknown>>();
 
   constructor(private readonly factory: () => LoopFactory) {}
 
   map(fn: ScalarFn, arity: number, key: string): MapLoop {
-    return cached(this.maps, fn, key, () => this.factory().map(fn, arity));
+    return this.lookup(fn, `map${arity}:${key}`, () => this.factory().map(fn, arity));
   }
 
   fold(fn: ScalarFn, key: string): FoldLoop {
-    return cached(this.folds, fn, key, () => this.factory().fold(fn));
+    return this.lookup(fn, `fold:${key}`, () => this.factory().fold(fn));
   }
 
   accumulate(fn: ScalarFn, key: string): AccumulateLoop {
-    return cached(this.accumulates, fn, key, () => this.factory().accumulate(fn));
+    return this.lookup(fn, `accumulate:${key}`, () => this.factory().accumulate(fn));
   }
-}
 
-function cached<T>(
-  store: WeakMap<ScalarFn, Map<string, T>>,
-  fn: ScalarFn,
-  key: string,
-  make: () => T,
-): T {
-  let byKey = store.get(fn);
-  if (byKey === undefined) {
-    byKey = new Map();
-    store.set(fn, byKey);
+  private lookup<T>(fn: ScalarFn, key: string, make: () => T): T {
+    let loops = this.byFunction.get(fn);
+    if (loops === undefined) {
+      const source = fn.toString();
+      loops = this.bySource.get(source);
+      if (loops === undefined) {
+        loops = new Map();
+        this.bySource.set(source, loops);
+      }
+      this.byFunction.set(fn, loops);
+    }
+    let loop = loops.get(key) as T | undefined;
+    if (loop === undefined) {
+      loop = make();
+      loops.set(key, loop);
+    }
+    return loop;
   }
-  let loop = byKey.get(key);
-  if (loop === undefined) {
-    loop = make();
-    byKey.set(key, loop);
-  }
-  return loop;
 }
