@@ -76,4 +76,5 @@ export {
   tanh,
   where,
 } from "./ops/unary";
+export { Random, type RandomFloatOptions } from "./random";
 export type { Shape } from "./shape";
