@@ -170,7 +170,7 @@ export function blockedGemm(
         }
       }
       const to = outOffset + i0 * n + j0;
-      if (ldc === n) {
+      if (cols === n && ldc === n) {
         out.set(work.subarray(cp, cp + rows * n), to);
       } else {
         for (let i = 0; i < rows; i++) {
