@@ -73,16 +73,24 @@ function typedArrayDType(x: ArrayBufferView): DType {
   if (x instanceof Float64Array) return "float64";
   if (x instanceof Float32Array) return "float32";
   if (x instanceof Int32Array || x instanceof Int16Array || x instanceof Int8Array) return "int32";
-  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray || x instanceof Uint16Array)
+  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray || x instanceof Uint16Array) {
     return "int32";
-  return "float64";
+  }
+  if (x instanceof BigInt64Array || x instanceof BigUint64Array) {
+    throw new DTypeError(
+      `array: cannot make an array from a ${x.constructor.name} (convert to numbers first)`,
+    );
+  }
+  // Uint32 values above 2^31 and other float types (Float16Array) fit only a float type.
+  return x.constructor.name === "Float16Array" ? "float32" : "float64";
 }
 
 /**
  * A new array (always a copy) from a number, a boolean, nested arrays, a typed array or an
  * NDArray. Without `dtype`, numbers give float32, booleans give bool, a typed array keeps its
- * type (integer arrays become int32). `shape` reshapes flat input. Ragged nesting is a
- * ShapeError, non-numeric elements a DTypeError.
+ * type (8- to 32-bit signed and 8/16-bit unsigned integers become int32, a Uint32Array
+ * float64, a Float16Array float32; BigInt arrays are a DTypeError). `shape` reshapes flat
+ * input. Ragged nesting is a ShapeError, non-numeric elements a DTypeError.
  */
 export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shape } = {}): NDArray {
   const requested = options.dtype === undefined ? undefined : checkDType(options.dtype, "array");

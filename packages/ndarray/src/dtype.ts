@@ -42,12 +42,19 @@ export function allocate(dtype: DType, length: number): TypedArray {
   }
 }
 
-/** The dtype whose storage is `data`'s type. */
+/**
+ * The dtype whose storage is `data`'s type; a DTypeError for any other typed array (an
+ * Int16Array, say, would otherwise pass for bool storage).
+ */
 export function dtypeOfTypedArray(data: TypedArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
   if (data instanceof Int32Array) return "int32";
-  return "bool";
+  if (data instanceof Uint8Array) return "bool";
+  const name = (data as { constructor?: { name?: string } })?.constructor?.name ?? typeof data;
+  throw new DTypeError(
+    `NDArray: storage must be a Float32Array, Float64Array, Int32Array or Uint8Array, got ${name} (use array() to convert)`,
+  );
 }
 
 /** The smallest dtype that holds both (NumPy's promote_types on our four dtypes). */

@@ -93,6 +93,14 @@ describe("array", () => {
     expect(array(new Float64Array([0.5, 0]), { dtype: "bool" }).toArray()).toEqual([true, false]);
   });
 
+  it("maps other typed arrays to the dtype that holds their values", () => {
+    expect(array(new Uint32Array([4e9])).dtype).toBe("float64");
+    expect(array(new Uint32Array([4e9])).item()).toBe(4e9);
+    expect(array(new Uint16Array([65535])).toArray()).toEqual([65535]);
+    expect(array(new Int8Array([-128])).dtype).toBe("int32");
+    expect(() => array(new BigInt64Array([1n]) as never)).toThrow(DTypeError);
+  });
+
   it("copies its input: later changes to the source do not show", () => {
     const source = new Float32Array([1, 2, 3]);
     const x = array(source);
@@ -326,6 +334,13 @@ describe("the NDArray constructor", () => {
     expect(x.size).toBe(6);
     expect(new NDArray(new Uint8Array([1]), []).dtype).toBe("bool");
     expect(new NDArray(new Int32Array(1), [1]).dtype).toBe("int32");
+  });
+
+  it("refuses storage that is not one of the four dtypes' typed arrays", () => {
+    expect(() => new NDArray(new Int16Array(3) as never, [3])).toThrow(DTypeError);
+    expect(() => new NDArray(new Uint8ClampedArray(3) as never, [3])).toThrow(
+      "NDArray: storage must be a Float32Array, Float64Array, Int32Array or Uint8Array, got Uint8ClampedArray",
+    );
   });
 
   it("refuses a view that reads outside the buffer, or a bad shape", () => {

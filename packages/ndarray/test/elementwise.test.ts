@@ -276,6 +276,16 @@ describe("dtype promotion", () => {
     expect(less(1, 2).toArray()).toBe(true);
   });
 
+  it("comparisons of int32 or bool with an integer beyond int32 answer exactly (NumPy 2)", () => {
+    const x = i32([-2147483648, 0, 2147483647]);
+    expect(less(x, 2 ** 31).toArray()).toEqual([true, true, true]);
+    expect(greater(x, -(2 ** 31) - 1).toArray()).toEqual([true, true, true]);
+    expect(equal(x, 2 ** 40).toArray()).toEqual([false, false, false]);
+    expect(notEqual(2 ** 53, x).toArray()).toEqual([true, true, true]);
+    expect(lessEqual(array([true]), 3e9).toArray()).toEqual([true]);
+    expect(greaterEqual(x, 2147483647).toArray()).toEqual([false, false, true]);
+  });
+
   it("an integral number outside int32 is refused for an int32 result", () => {
     expect(() => add(i32([1]), 2 ** 31)).toThrow(DTypeError);
     expect(add(i32([1]), 2 ** 31 + 0.5).dtype).toBe("float32");

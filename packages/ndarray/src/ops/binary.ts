@@ -1,4 +1,4 @@
-import { type DType, floatResult } from "../dtype";
+import { type DType, floatResult, isFloat } from "../dtype";
 import { DTypeError } from "../errors";
 import type { ScalarFn } from "../kernels/engine";
 import type { ArrayOrScalar, NDArray } from "../ndarray";
@@ -42,7 +42,22 @@ const le = (a: number, b: number) => (a <= b ? 1 : 0);
 const gt = (a: number, b: number) => (a > b ? 1 : 0);
 const ge = (a: number, b: number) => (a >= b ? 1 : 0);
 
-const toBool = (): DType => "bool";
+/** An integral JS number that no int32 holds (comparisons still answer it exactly). */
+const beyondInt32 = (x: ArrayOrScalar) =>
+  typeof x === "number" && Number.isInteger(x) && (x < -2147483648 || x > 2147483647);
+
+/**
+ * A broadcasting comparison into bool. An int32 or bool array against an integral number
+ * outside int32 compares in float64 (which holds every int32 exactly), as NumPy 2 does,
+ * instead of refusing the number.
+ */
+function comparison(op: string, a: ArrayOrScalar, b: ArrayOrScalar, fn: ScalarFn): NDArray {
+  checkOperand(a, op);
+  checkOperand(b, op);
+  let common = resultType([a, b]);
+  if (!isFloat(common) && (beyondInt32(a) || beyondInt32(b))) common = "float64";
+  return mapArrays(op, fn, "bool", [asArray(a, common, op), asArray(b, common, op)]);
+}
 
 /** a + b with broadcasting; bool + bool is logical or. */
 export function add(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
@@ -103,30 +118,30 @@ export function minimum(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
 
 /** a == b → bool (NaN is never equal). */
 export function equal(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("equal", a, b, () => eq, toBool);
+  return comparison("equal", a, b, eq);
 }
 
 /** a != b → bool. */
 export function notEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("notEqual", a, b, () => ne, toBool);
+  return comparison("notEqual", a, b, ne);
 }
 
 /** a < b → bool. */
 export function less(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("less", a, b, () => lt, toBool);
+  return comparison("less", a, b, lt);
 }
 
 /** a <= b → bool. */
 export function lessEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("lessEqual", a, b, () => le, toBool);
+  return comparison("lessEqual", a, b, le);
 }
 
 /** a > b → bool. */
 export function greater(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("greater", a, b, () => gt, toBool);
+  return comparison("greater", a, b, gt);
 }
 
 /** a >= b → bool. */
 export function greaterEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("greaterEqual", a, b, () => ge, toBool);
+  return comparison("greaterEqual", a, b, ge);
 }
