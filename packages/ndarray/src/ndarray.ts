@@ -61,8 +61,9 @@ export class NDArray {
   readonly offset: number;
 
   /**
-   * Wraps `data` without copying. `strides` default to row-major. Throws `ShapeError` if the
-   * view would read outside `data`.
+   * Wraps `data` without copying. `strides` default to row-major. A shape that is not
+   * non-negative integers, or strides that are not integers or do not match it, are a
+   * `ShapeError`; a view that would read outside `data` is an `IndexError`.
    */
   constructor(data: TypedArray, shape: Shape, strides?: Shape, offset = 0) {
     const dims = [...shape];
@@ -76,6 +77,9 @@ export class NDArray {
       if (!Number.isInteger(d) || d < 0) {
         throw new ShapeError(`NDArray: invalid shape ${formatShape(dims)}`);
       }
+    }
+    if (!steps.every(Number.isInteger)) {
+      throw new ShapeError(`NDArray: strides ${formatShape(steps)} must be integers`);
     }
     if (shapeSize(dims) > 0) {
       let lo = offset;

@@ -349,6 +349,7 @@ describe("the NDArray constructor", () => {
     expect(() => new NDArray(data, [3], [-1], 1)).toThrow(IndexError);
     expect(() => new NDArray(data, [2], [1, 1])).toThrow(ShapeError);
     expect(() => new NDArray(data, [1.5])).toThrow(ShapeError);
+    expect(() => new NDArray(data, [2], [1.5])).toThrow("NDArray: strides [1.5] must be integers");
     expect(new NDArray(data, [3], [-2], 4).shape).toEqual([3]);
     expect(new NDArray(data, [0, 9]).size).toBe(0);
   });
