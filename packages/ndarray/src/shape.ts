@@ -57,15 +57,23 @@ export function normalizeAxis(axis: number, ndim: number, op: string, shape?: Sh
   return axis < 0 ? axis + ndim : axis;
 }
 
-/** Resolves `axis` (a number, a list, or undefined for all axes) to sorted distinct axes. */
+/**
+ * Resolves `axis` (a number, a list, or undefined for all axes; null is taken as undefined) to
+ * sorted distinct axes. An axis out of range, repeated or not an integer is an IndexError.
+ */
 export function normalizeAxes(
   axis: number | readonly number[] | undefined,
   ndim: number,
   op: string,
   shape?: Shape,
 ): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : axis;
+  if (!Array.isArray(list)) {
+    throw new IndexError(
+      `${op}: axis must be an integer or a list of integers, got ${JSON.stringify(axis)}`,
+    );
+  }
   const seen = new Set<number>();
   for (const a of list) {
     const resolved = normalizeAxis(a, ndim, op, shape);

@@ -140,6 +140,7 @@ describe("take", () => {
     expect(take(x, 7).item()).toBe(7);
     expect(take(x, array([[1, 2]], { dtype: "int32" })).toArray()).toEqual([[1, 2]]);
     expect(take(x.T, [1]).toArray()).toEqual([12]);
+    expect(take(x, [5], null as never).toArray()).toEqual([5]);
   });
 
   it("gives NumPy's shape x.shape[:axis] + indices.shape + x.shape[axis+1:]", () => {

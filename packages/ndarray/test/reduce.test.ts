@@ -120,6 +120,17 @@ describe("reductions match a naive reference", () => {
     expect(argmax(array(3)).item()).toBe(0);
   });
 
+  it("takes a null axis as no axis (Python's axis=None) and rejects other non-numbers", () => {
+    const x2 = sample([2, 3]);
+    expectSameArray(sum(x2, null as never, true), sum(x2, undefined, true));
+    expectSameArray(argmax(x2, null as never), argmax(x2));
+    expect(() => sum(x2, "1" as never)).toThrow(IndexError);
+    expect(() => argmin(x2, [0] as never)).toThrow(
+      "argmin: axis must be a single integer or undefined, got [0]",
+    );
+    expect(() => argmin(x2, [0] as never)).toThrow(IndexError);
+  });
+
   it("an empty axis list reduces nothing", () => {
     const x2 = sample([2, 3]);
     expectSameArray(sum(x2, []), x2);

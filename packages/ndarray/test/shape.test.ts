@@ -124,6 +124,7 @@ describe("squeeze and expandDims", () => {
     expect(squeeze(x, [0, -2]).shape).toEqual([3, 2]);
     expect(squeeze(zeros([1, 1])).shape).toEqual([]);
     expect(squeeze(zeros([2])).shape).toEqual([2]);
+    expect(squeeze(x, null as never).shape).toEqual([3, 2]);
     expect(() => squeeze(x, 1)).toThrow(
       "squeeze: cannot squeeze axis 1 of shape [1,3,1,2]: its length is 3, not 1",
     );

@@ -131,8 +131,9 @@ export function take(
 ): NDArray {
   checkArray(x, "take");
   const idx = toIndexArray("take", indices);
-  const source = axis === undefined ? reshape(x, [x.size]) : x;
-  const ax = axis === undefined ? 0 : normalizeAxis(axis, x.ndim, "take", x.shape);
+  const flat = axis === undefined || axis === null; // null: Python's axis=None
+  const source = flat ? reshape(x, [x.size]) : x;
+  const ax = flat ? 0 : normalizeAxis(axis, x.ndim, "take", x.shape);
   const length = source.shape[ax] as number;
   const picks = resolveIndices("take", idx, length, ax, x.shape);
   const outer = shapeSize(source.shape.slice(0, ax));
@@ -165,7 +166,7 @@ export function scatterAdd(
   checkArray(target, "scatterAdd");
   checkArray(values, "scatterAdd");
   const idx = toIndexArray("scatterAdd", indices);
-  const flat = axis === undefined;
+  const flat = axis === undefined || axis === null;
   const ax = flat ? 0 : normalizeAxis(axis, target.ndim, "scatterAdd", target.shape);
   const base = flat ? [target.size] : [...target.shape];
   const length = base[ax] as number;

@@ -1,5 +1,5 @@
 import { allocate, type DType, floatResult, isFloat } from "../dtype";
-import { ShapeError } from "../errors";
+import { IndexError, ShapeError } from "../errors";
 import { engine, type ScalarFn } from "../kernels/engine";
 import { NDArray } from "../ndarray";
 import { contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize } from "../shape";
@@ -161,12 +161,14 @@ function argReduce(
   better: (v: number, best: number) => boolean,
 ): NDArray {
   checkArray(x, op);
-  if (axis !== undefined && typeof axis !== "number") {
-    throw new ShapeError(
-      `${op}: axis must be a single integer or undefined, got [${String(axis)}]`,
+  // null is accepted as "no axis", the way Python code passes axis=None.
+  const whole = axis === undefined || axis === null;
+  if (!whole && typeof axis !== "number") {
+    throw new IndexError(
+      `${op}: axis must be a single integer or undefined, got ${JSON.stringify(axis)}`,
     );
   }
-  const resolved = axis === undefined ? undefined : normalizeAxis(axis, x.ndim, op, x.shape);
+  const resolved = whole ? undefined : normalizeAxis(axis, x.ndim, op, x.shape);
   const length = resolved === undefined ? x.size : (x.shape[resolved] as number);
   if (length === 0) {
     throw new ShapeError(

@@ -166,7 +166,7 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
 export function squeeze(x: NDArray, axis?: number | readonly number[]): NDArray {
   checkArray(x, "squeeze");
   const drop =
-    axis === undefined
+    axis === undefined || axis === null
       ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
       : normalizeAxes(axis, x.ndim, "squeeze", x.shape);
   for (const a of drop) {
