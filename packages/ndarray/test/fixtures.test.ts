@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as nd from "../src/index";
 import { type DType, NDArray } from "../src/index";
+import { interpretedEngine, jsEngine, setEngine } from "../src/kernels/engine";
 
 // Expected results computed by NumPy (NEP 50 promotion) with test/fixtures/generate_numpy.py;
 // that file documents the encoding and how NumPy's dtypes map to ours.
@@ -117,42 +118,53 @@ describe(`NumPy ${fixture.numpy} fixtures`, () => {
     }
   });
 
-  for (const [layout, makeArray] of [
-    ["contiguous", contiguousArray],
-    ["strided", stridedArray],
+  for (const [layout, makeArray, kernels] of [
+    ["contiguous", contiguousArray, jsEngine],
+    ["strided", stridedArray, jsEngine],
+    ["strided, interpreted kernels", stridedArray, interpretedEngine],
   ] as const) {
     it(`matches NumPy on every case (${layout} inputs)`, () => {
-      const failures: string[] = [];
-      for (const c of fixture.cases) {
-        const fn = ops[c.op];
-        if (typeof fn !== "function") {
-          failures.push(`${c.name}: no function ${c.op}`);
-          continue;
-        }
-        const args = c.args.map((a) => decodeArg(a, makeArray));
-        const inputs = args.filter((a): a is NDArray => a instanceof NDArray);
-        const before = inputs.map((x) => Array.from(x.toTypedArray()));
-        let result: NDArray;
-        try {
-          result = fn(...args);
-        } catch (error) {
-          failures.push(`${c.name}: threw ${String(error)}`);
-          continue;
-        }
-        if (result.dtype !== c.out.dtype)
-          failures.push(`${c.name}: dtype ${result.dtype}, expected ${c.out.dtype}`);
-        if (JSON.stringify(result.shape) !== JSON.stringify(c.out.shape)) {
-          failures.push(`${c.name}: shape [${result.shape}], expected [${c.out.shape}]`);
-          continue;
-        }
-        const bad = mismatch(result, c.out);
-        if (bad) failures.push(`${c.name}: ${bad}`);
-        inputs.forEach((x, i) => {
-          expect(Array.from(x.toTypedArray()), `${c.name}: input ${i} modified`).toEqual(before[i]);
-        });
+      const previous = setEngine(kernels);
+      try {
+        checkAll(makeArray);
+      } finally {
+        setEngine(previous);
       }
-      expect(failures).toEqual([]);
     });
+  }
+
+  /** Runs every case on inputs built by `makeArray`; collects all failures, then expects none. */
+  function checkAll(makeArray: (a: EncodedArray) => NDArray): void {
+    const failures: string[] = [];
+    for (const c of fixture.cases) {
+      const fn = ops[c.op];
+      if (typeof fn !== "function") {
+        failures.push(`${c.name}: no function ${c.op}`);
+        continue;
+      }
+      const args = c.args.map((a) => decodeArg(a, makeArray));
+      const inputs = args.filter((a): a is NDArray => a instanceof NDArray);
+      const before = inputs.map((x) => Array.from(x.toTypedArray()));
+      let result: NDArray;
+      try {
+        result = fn(...args);
+      } catch (error) {
+        failures.push(`${c.name}: threw ${String(error)}`);
+        continue;
+      }
+      if (result.dtype !== c.out.dtype)
+        failures.push(`${c.name}: dtype ${result.dtype}, expected ${c.out.dtype}`);
+      if (JSON.stringify(result.shape) !== JSON.stringify(c.out.shape)) {
+        failures.push(`${c.name}: shape [${result.shape}], expected [${c.out.shape}]`);
+        continue;
+      }
+      const bad = mismatch(result, c.out);
+      if (bad) failures.push(`${c.name}: ${bad}`);
+      inputs.forEach((x, i) => {
+        expect(Array.from(x.toTypedArray()), `${c.name}: input ${i} modified`).toEqual(before[i]);
+      });
+    }
+    expect(failures).toEqual([]);
   }
 
   it("decodes strided inputs to the same values", () => {
