@@ -153,6 +153,11 @@ describe("binary ops compute the textbook formula", () => {
     expect(sub(i32([-2147483648]), 1).toArray()).toEqual([2147483647]);
     expect(mul(i32([65536]), 65536).toArray()).toEqual([0]);
     expect(mul(i32([46341]), i32([46341])).toArray()).toEqual([-2147479015]);
+    // Products beyond 2^53 are inexact as doubles: the wrap must come from 32-bit multiplication.
+    expect(mul(i32([2147483647, -2147483648]), i32([2147483647, 2147483647])).toArray()).toEqual([
+      1, -2147483648,
+    ]);
+    expect(square(i32([2147483647, 123456789])).toArray()).toEqual([1, -1757895751]);
     expect(neg(i32([-2147483648])).toArray()).toEqual([-2147483648]);
   });
 
