@@ -182,6 +182,9 @@ describe("binary ops compute the textbook formula", () => {
     expect(() => pow(i32([2]), -1)).toThrow(DTypeError);
     expect(() => pow(i32([2]), i32([1, -1]))).toThrow(DTypeError);
     expect(pow(i32([2]), -1.5).dtype).toBe("float32");
+    // Overflow wraps as NumPy's int32 power does (values printed by NumPy).
+    const big = pow(i32([3, -3, 7, 2, 0, 1, -1]), i32([40, 41, 20, 31, 0, 2147483647, 2147483647]));
+    expect(big.toArray()).toEqual([689956897, -2069870691, -1199696159, -2147483648, 1, 1, -1]);
     expect(pow(f32([2]), -1).toArray()).toEqual([0.5]);
     const b = pow(array([true, false, true]), array([true, true, false]));
     expect(b.dtype).toBe("int32");

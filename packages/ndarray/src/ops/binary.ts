@@ -33,6 +33,17 @@ const quotient = (a: number, b: number) => a / b;
 // IEEE pow (C99 Annex F) where JS's ** differs: 1 ** NaN and (-1) ** ±Infinity are 1.
 const power = (a: number, b: number) =>
   a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
+// Integer power by squaring with 32-bit multiplication, so overflow wraps as NumPy's int32
+// does (a ** b in doubles is inexact beyond 2^53). The exponent is never negative here.
+const powerInt = (a: number, b: number) => {
+  let result = 1;
+  let base = a;
+  for (let e = b; e > 0; e >>>= 1) {
+    if (e & 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
+};
 const larger = (a: number, b: number) => Math.max(a, b);
 const smaller = (a: number, b: number) => Math.min(a, b);
 const eq = (a: number, b: number) => (a === b ? 1 : 0);
@@ -84,7 +95,10 @@ export function div(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
   return binary("div", a, b, () => quotient, floatResult);
 }
 
-/** a ** b; int32 ** int32 stays int32 (negative integer exponents are a DTypeError), bool promotes to int32. */
+/**
+ * a ** b with broadcasting. int32 ** int32 stays int32 and wraps on overflow like C (negative
+ * integer exponents are a DTypeError); bool ** bool gives int32; floats follow IEEE pow.
+ */
 export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
   checkOperand(a, "pow");
   checkOperand(b, "pow");
@@ -101,7 +115,7 @@ export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
     "pow",
     a,
     b,
-    () => power,
+    (d) => (d === "int32" || d === "bool" ? powerInt : power),
     (d) => (d === "bool" ? "int32" : d),
   );
 }
