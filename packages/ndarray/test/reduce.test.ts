@@ -185,6 +185,19 @@ describe("reduction dtypes", () => {
     expect(mean(b).item()).toBeCloseTo(1 / 3, 6);
   });
 
+  it("int32 products wrap in 32 bits like C (values printed by NumPy with dtype=int32)", () => {
+    const rows = [
+      [...new Array(20).fill(3), ...new Array(20).fill(1)],
+      new Array(40).fill(3),
+      new Array(40).fill(-7),
+    ];
+    const x = array(rows, { dtype: "int32" });
+    const expected = [-808182895, 689956897, -142118463];
+    expect(prod(x, 1).toArray()).toEqual(expected);
+    expect(prod(x.T, 0).toArray()).toEqual(expected);
+    expect(prod(array([true, true, false]), 0).toArray()).toEqual(0);
+  });
+
   it("int32 sums are exact", () => {
     const x = array([2 ** 30, 2 ** 30 - 1, -5], { dtype: "int32" });
     expect(sum(x).item()).toBe(2 ** 31 - 6);

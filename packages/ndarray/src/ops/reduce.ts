@@ -22,6 +22,13 @@ interface Reduction {
 
 const SUM: Reduction = { fn: (s, v) => s + v, init: 0, pairwise: true, needsElements: false };
 const PROD: Reduction = { fn: (s, v) => s * v, init: 1, pairwise: false, needsElements: false };
+// Integer products wrap in 32 bits like C (a float64 product is inexact beyond 2^53).
+const PROD_INT: Reduction = {
+  fn: (s, v) => Math.imul(s, v),
+  init: 1,
+  pairwise: false,
+  needsElements: false,
+};
 const MAX: Reduction = {
   fn: (s, v) => Math.max(s, v),
   init: -Infinity,
@@ -82,9 +89,10 @@ export function sum(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   return present(acc, shape, countingType(x.dtype));
 }
 
-/** Product over `axis`. */
+/** Product over `axis`; int32 and bool give int32, wrapping on overflow like C. */
 export function prod(x: NDArray, axis?: Axis, keepdims = false): NDArray {
-  const { acc, shape } = accumulate("prod", x, axis, keepdims, PROD);
+  const integral = x instanceof NDArray && !isFloat(x.dtype);
+  const { acc, shape } = accumulate("prod", x, axis, keepdims, integral ? PROD_INT : PROD);
   return present(acc, shape, countingType(x.dtype));
 }
 
