@@ -34,9 +34,10 @@ export {
 } from "./ops/binary";
 export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
-export { oneHot, scatterAdd, type SliceSpec, slice, take } from "./ops/indexing";
+export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, type PadWidth, pad, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";
+export type { OutOption } from "./ops/operands";
 export {
   type Axis,
   argmax,

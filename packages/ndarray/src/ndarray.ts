@@ -1,8 +1,6 @@
 import { type DType, dtypeOfTypedArray, type TypedArray } from "./dtype";
 import { IndexError, ShapeError } from "./errors";
 import { format } from "./format";
-import { matmul } from "./ops/matmul";
-import { astype, contiguous, copy } from "./ops/copy";
 import {
   add,
   div,
@@ -18,29 +16,26 @@ import {
   pow,
   sub,
 } from "./ops/binary";
-import { abs, clip, cos, exp, log, neg, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/unary";
+import { astype, contiguous, copy } from "./ops/copy";
+import { type SliceSpec, slice, take } from "./ops/indexing";
+import { matmul } from "./ops/matmul";
+import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./ops/reduce";
+import { broadcastTo, expandDims, flatten, reshape, squeeze, sumTo, transpose } from "./ops/shape";
 import {
-  argmax,
-  argmin,
-  logsumexp,
-  max,
-  mean,
-  min,
-  prod,
-  std,
-  sum,
-  variance,
-} from "./ops/reduce";
-import { slice, take, type SliceSpec } from "./ops/indexing";
-import {
-  broadcastTo,
-  expandDims,
-  flatten,
-  reshape,
-  squeeze,
-  sumTo,
-  transpose,
-} from "./ops/shape";
+  abs,
+  clip,
+  cos,
+  exp,
+  log,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
+} from "./ops/unary";
 import { contiguousStrides, formatShape, type Shape, shapeSize } from "./shape";
 
 /** A JS number, a boolean, or nested arrays of them. */
@@ -315,7 +310,7 @@ export class NDArray {
         `item: can only convert an array of size 1, got shape ${formatShape(this.shape)} (size ${this.size})`,
       );
     }
-    let at = this.offset;
+    const at = this.offset;
     return this.data[at] as number;
   }
 

@@ -226,11 +226,16 @@ describe("format (toString)", () => {
       fc.property(
         fc.double({ noNaN: true, noDefaultInfinity: true, min: 1e-300, max: 1e300 }),
         (v) => {
-          // Scientific digits are cut at 9 significant, so compare within that precision.
+          // Scientific digits are cut at 9 significant, positional ones (1e-4 <= |v| < 1e8) at
+          // 8 after the point, as NumPy does: compare within whichever precision applies.
           const printed = printedValue(f64([v]).reshape([]));
-          expect(Math.abs(printed - v)).toBeLessThanOrEqual(Math.abs(v) * 5e-9);
+          const positional = Math.abs(v) >= 1e-4 && Math.abs(v) < 1e8;
+          const tolerance = Math.abs(v) * 5e-9 + (positional ? 5e-9 : 0);
+          expect(Math.abs(printed - v)).toBeLessThanOrEqual(tolerance);
         },
       ),
+      // A value fast-check once found: positional digits stop 5e-13 away from it.
+      { examples: [[0.00010000000050000002]] },
     );
   });
 });

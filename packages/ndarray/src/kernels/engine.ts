@@ -29,8 +29,17 @@ export interface StridedOperand {
  */
 export interface Engine {
   readonly name: string;
-  /** out (contiguous, row-major over `shape`) = fn applied elementwise to the inputs. */
-  map(fn: ScalarFn, shape: Shape, out: TypedArray, inputs: readonly StridedOperand[]): void;
+  /**
+   * out (contiguous, row-major over `shape`, starting at `outOffset`) = fn applied elementwise
+   * to the inputs.
+   */
+  map(
+    fn: ScalarFn,
+    shape: Shape,
+    out: TypedArray,
+    inputs: readonly StridedOperand[],
+    outOffset?: number,
+  ): void;
   /**
    * Folds `x` (iterated over `shape`) into `acc` with `fn(acc, x)`; `accStrides` are 0 on the
    * reduced axes. With `pairwise`, contiguous runs are summed pairwise (fn must be addition).
@@ -78,7 +87,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
   const loops = new LoopCache(factory);
   return {
     name,
-    map(fn, shape, out, inputs) {
+    map(fn, shape, out, inputs, outOffset = 0) {
       if (inputs.length < 1 || inputs.length > MAX_ARITY) {
         throw new RangeError(`map: functions of ${inputs.length} inputs are not supported`);
       }
@@ -92,6 +101,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
       const loop = loops.map(fn, inputs.length, typeKey([out, ...inputs.map((x) => x.data)]));
       const offsets = new Int32Array(MAX_ARITY + 1);
+      offsets[0] = outOffset;
       inputs.forEach((x, j) => {
         offsets[j + 1] = x.offset;
       });

@@ -2,7 +2,7 @@ import { type DType, floatResult, isFloat } from "../dtype";
 import { DTypeError } from "../errors";
 import type { ScalarFn } from "../kernels/engine";
 import type { ArrayOrScalar, NDArray } from "../ndarray";
-import { asArray, checkOperand, mapArrays, resultType } from "./operands";
+import { asArray, checkOperand, mapArrays, type OutOption, resultType } from "./operands";
 
 /**
  * A broadcasting binary op. `pick` chooses the scalar function for the dtype the operands
@@ -13,6 +13,7 @@ function binary(
   op: string,
   a: ArrayOrScalar,
   b: ArrayOrScalar,
+  options: OutOption | undefined,
   pick: (dtype: DType) => ScalarFn,
   outDtype: (dtype: DType) => DType = (d) => d,
 ): NDArray {
@@ -20,7 +21,13 @@ function binary(
   checkOperand(b, op);
   const common = resultType([a, b]);
   const fn = pick(common);
-  return mapArrays(op, fn, outDtype(common), [asArray(a, common, op), asArray(b, common, op)]);
+  return mapArrays(
+    op,
+    fn,
+    outDtype(common),
+    [asArray(a, common, op), asArray(b, common, op)],
+    options,
+  );
 }
 
 const plus = (a: number, b: number) => a + b;
@@ -62,22 +69,28 @@ const beyondInt32 = (x: ArrayOrScalar) =>
  * outside int32 compares in float64 (which holds every int32 exactly), as NumPy 2 does,
  * instead of refusing the number.
  */
-function comparison(op: string, a: ArrayOrScalar, b: ArrayOrScalar, fn: ScalarFn): NDArray {
+function comparison(
+  op: string,
+  a: ArrayOrScalar,
+  b: ArrayOrScalar,
+  fn: ScalarFn,
+  options?: OutOption,
+): NDArray {
   checkOperand(a, op);
   checkOperand(b, op);
   let common = resultType([a, b]);
   if (!isFloat(common) && (beyondInt32(a) || beyondInt32(b))) common = "float64";
-  return mapArrays(op, fn, "bool", [asArray(a, common, op), asArray(b, common, op)]);
+  return mapArrays(op, fn, "bool", [asArray(a, common, op), asArray(b, common, op)], options);
 }
 
 /** a + b with broadcasting; bool + bool is logical or. */
-export function add(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("add", a, b, (d) => (d === "bool" ? or : plus));
+export function add(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("add", a, b, options, (d) => (d === "bool" ? or : plus));
 }
 
 /** a − b with broadcasting; bool − bool is a DTypeError (use notEqual for xor), as in NumPy. */
-export function sub(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("sub", a, b, (d) => {
+export function sub(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("sub", a, b, options, (d) => {
     if (d === "bool") {
       throw new DTypeError("sub: boolean subtract is not supported (use notEqual for logical xor)");
     }
@@ -86,20 +99,22 @@ export function sub(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
 }
 
 /** a · b elementwise with broadcasting; bool · bool is logical and. */
-export function mul(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("mul", a, b, (d) => (d === "bool" ? and : d === "int32" ? timesInt : times));
+export function mul(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("mul", a, b, options, (d) =>
+    d === "bool" ? and : d === "int32" ? timesInt : times,
+  );
 }
 
 /** True division: integer and bool operands give float32. */
-export function div(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("div", a, b, () => quotient, floatResult);
+export function div(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("div", a, b, options, () => quotient, floatResult);
 }
 
 /**
  * a ** b with broadcasting. int32 ** int32 stays int32 and wraps on overflow like C (negative
  * integer exponents are a DTypeError); bool ** bool gives int32; floats follow IEEE pow.
  */
-export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
+export function pow(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
   checkOperand(a, "pow");
   checkOperand(b, "pow");
   const common = resultType([a, b]);
@@ -115,47 +130,48 @@ export function pow(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
     "pow",
     a,
     b,
+    options,
     (d) => (d === "int32" || d === "bool" ? powerInt : power),
     (d) => (d === "bool" ? "int32" : d),
   );
 }
 
 /** Elementwise maximum; NaN propagates. */
-export function maximum(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("maximum", a, b, () => larger);
+export function maximum(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("maximum", a, b, options, () => larger);
 }
 
 /** Elementwise minimum; NaN propagates. */
-export function minimum(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return binary("minimum", a, b, () => smaller);
+export function minimum(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return binary("minimum", a, b, options, () => smaller);
 }
 
 /** a == b → bool (NaN is never equal). */
-export function equal(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("equal", a, b, eq);
+export function equal(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("equal", a, b, eq, options);
 }
 
 /** a != b → bool. */
-export function notEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("notEqual", a, b, ne);
+export function notEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("notEqual", a, b, ne, options);
 }
 
 /** a < b → bool. */
-export function less(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("less", a, b, lt);
+export function less(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("less", a, b, lt, options);
 }
 
 /** a <= b → bool. */
-export function lessEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("lessEqual", a, b, le);
+export function lessEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("lessEqual", a, b, le, options);
 }
 
 /** a > b → bool. */
-export function greater(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("greater", a, b, gt);
+export function greater(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("greater", a, b, gt, options);
 }
 
 /** a >= b → bool. */
-export function greaterEqual(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  return comparison("greaterEqual", a, b, ge);
+export function greaterEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
+  return comparison("greaterEqual", a, b, ge, options);
 }

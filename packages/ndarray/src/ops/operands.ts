@@ -1,9 +1,10 @@
 import { broadcastShapesFor, broadcastStrides } from "../broadcast";
 import { allocate, type DType, promoteTypes, promoteWithScalar } from "../dtype";
-import { DTypeError } from "../errors";
+import { DTypeError, ShapeError } from "../errors";
 import { engine, type ScalarFn, type StridedOperand } from "../kernels/engine";
 import { type ArrayOrScalar, NDArray } from "../ndarray";
-import { shapeSize } from "../shape";
+import { formatShape, shapeSize, shapesEqual } from "../shape";
+import { copy } from "./copy";
 
 /** Rejects anything that is neither an NDArray nor a JS number. */
 export function checkOperand(x: unknown, op: string): asserts x is ArrayOrScalar {
@@ -51,20 +52,73 @@ export function stridedOver(x: NDArray, shape: readonly number[]): StridedOperan
   return { data: x.data, offset: x.offset, strides: broadcastStrides(x.shape, x.strides, shape) };
 }
 
-/** Applies `fn` elementwise over the broadcast of `inputs`, into a new array of `outDtype`. */
+/**
+ * Where an elementwise op writes, NumPy's `out=`: a contiguous array with exactly the result's
+ * shape and dtype, which is filled in place and returned (no allocation). It may be one of the
+ * inputs (`add(x, y, { out: x })`).
+ */
+export interface OutOption {
+  out?: NDArray;
+}
+
+/** Whether `x`, read over `shape`, visits exactly the memory `out` is written in, element by element. */
+function sameElements(x: NDArray, out: NDArray, shape: readonly number[]): boolean {
+  if (x.data.BYTES_PER_ELEMENT !== out.data.BYTES_PER_ELEMENT) return false;
+  const start = (a: NDArray) => a.data.byteOffset + a.offset * a.data.BYTES_PER_ELEMENT;
+  if (start(x) !== start(out)) return false;
+  const strides = broadcastStrides(x.shape, x.strides, shape);
+  return shape.every((d, i) => d === 1 || strides[i] === out.strides[i]);
+}
+
+function checkOut(op: string, out: NDArray, shape: readonly number[], dtype: DType): void {
+  checkArray(out, op);
+  if (!shapesEqual(out.shape, shape)) {
+    throw new ShapeError(
+      `${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`,
+    );
+  }
+  if (out.dtype !== dtype) {
+    throw new DTypeError(`${op}: out has dtype ${out.dtype} but the result is ${dtype}`);
+  }
+  if (!out.isContiguous) {
+    throw new ShapeError(`${op}: out must be contiguous (got strides ${formatShape(out.strides)})`);
+  }
+}
+
+/**
+ * Applies `fn` elementwise over the broadcast of `inputs`, into a new array of `outDtype`, or
+ * into `options.out`. An input that shares memory with `out` in a different layout is copied
+ * first, so overlapping reads never see values the op already wrote.
+ */
 export function mapArrays(
   op: string,
   fn: ScalarFn,
   outDtype: DType,
   inputs: readonly NDArray[],
+  options?: OutOption,
 ): NDArray {
   const shape = broadcastShapesFor(op, ...inputs.map((x) => x.shape));
-  const out = allocate(outDtype, shapeSize(shape));
+  const target = options?.out;
+  if (target === undefined) {
+    const out = allocate(outDtype, shapeSize(shape));
+    engine().map(
+      fn,
+      shape,
+      out,
+      inputs.map((x) => stridedOver(x, shape)),
+    );
+    return new NDArray(out, shape);
+  }
+  checkOut(op, target, shape, outDtype);
+  const safe = inputs.map((x) =>
+    x.data.buffer === target.data.buffer && !sameElements(x, target, shape) ? copy(x) : x,
+  );
   engine().map(
     fn,
     shape,
-    out,
-    inputs.map((x) => stridedOver(x, shape)),
+    target.data,
+    safe.map((x) => stridedOver(x, shape)),
+    target.offset,
   );
-  return new NDArray(out, shape);
+  return target;
 }
