@@ -81,6 +81,7 @@ export function familyRatios(
 /** The families in the order they are printed. */
 export const FAMILIES: readonly Family[] = [
   "broadcast add",
+  "broadcast add, in place",
   "unary",
   "reduction",
   "transpose-copy",

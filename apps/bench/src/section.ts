@@ -2,7 +2,13 @@ import type { Impl, Library, Output, Tf } from "./impl";
 import type { Timing } from "./timing";
 
 /** Op families, each compared with a hand-written loop. */
-export type Family = "matmul" | "broadcast add" | "unary" | "reduction" | "transpose-copy";
+export type Family =
+  | "matmul"
+  | "broadcast add"
+  | "broadcast add, in place"
+  | "unary"
+  | "reduction"
+  | "transpose-copy";
 
 /** The verdict of comparing a result with a float64 (or exact) reference. */
 export interface Check {
@@ -22,7 +28,8 @@ export interface BenchCase {
   bytes?: number;
   zerograd(): Impl;
   js(): Impl;
-  tfjs(tf: Tf): Impl;
+  /** Absent where tfjs has no counterpart (it has no `out=`): tfjs workers skip the case. */
+  tfjs?(tf: Tf): Impl;
   check(out: Output): Check;
 }
 

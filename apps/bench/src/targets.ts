@@ -51,10 +51,11 @@ function transposedRatio(run: Run, plainId: string, variantId: string, limit: nu
   return verdict(ratio <= limit, `${fmt(ratio)}× the time of A·B`);
 }
 
-function fasterThanTfjsCpu(run: Run, caseId: string, factor: number): Verdict {
+/** `tfjsCaseId`: the tfjs case to compare with (tfjs has no `out=`, so in-place rows use the allocating one). */
+function fasterThanTfjsCpu(run: Run, caseId: string, factor: number, tfjsCaseId = caseId): Verdict {
   const mine = zerogradMs(run, caseId);
   if (typeof mine !== "number") return mine;
-  const theirs = usableMs(run.lookup(caseId, "tfjs-cpu"), "tfjs-cpu", "n/a");
+  const theirs = usableMs(run.lookup(tfjsCaseId, "tfjs-cpu"), "tfjs-cpu", "n/a");
   if (typeof theirs !== "number") return theirs;
   const speedup = theirs / mine;
   // Four digits, so that 49.96 does not read as a failed 50.0.
@@ -101,6 +102,18 @@ export function targetsTable(
     [
       "add [1000,1,100]+[1,1000,100] ≥ 50× faster than tfjs-cpu",
       fasterThanTfjsCpu(run, "add/3d-big", 50),
+    ],
+    [
+      "same, into out: [1000,1000]+[1000] ≥ 2× tfjs-cpu",
+      fasterThanTfjsCpu(run, "add/row-out", 2, "add/row"),
+    ],
+    [
+      "same, into out: [100,1,100]+[1,100,100] ≥ 50× tfjs-cpu",
+      fasterThanTfjsCpu(run, "add/3d-out", 50, "add/3d"),
+    ],
+    [
+      "same, into out: [1000,1,100]+[1,1000,100] ≥ 50× tfjs-cpu",
+      fasterThanTfjsCpu(run, "add/3d-big-out", 50, "add/3d-big"),
     ],
     ...FAMILIES.filter((f) => cases.some((c) => c.family === f)).map((f): [string, Verdict] => [
       `${f}: zerograd time ≤ 1.5× the hand-written loop`,

@@ -55,7 +55,10 @@ async function tfjsRunner(backend: "cpu" | "wasm"): Promise<Runner> {
     return {
       info: `tfjs-core ${tf.version_core} backend=${tf.getBackend()}${extra}`,
       libs: [lib],
-      build: (c) => c.tfjs(tf),
+      build: (c) => {
+        if (!c.tfjs) throw new Error(`${c.id} has no tfjs version`);
+        return c.tfjs(tf);
+      },
     };
   } finally {
     console.warn = warn;
@@ -115,6 +118,7 @@ export async function runWorker(
   const results: CaseResult[] = [];
   for (const section of sections) {
     for (const c of section.cases(quick)) {
+      if (worker !== "zerograd" && !c.tfjs) continue;
       progress(`${worker}: ${c.label}`);
       results.push(...runCase(c, runner, quick));
       (globalThis as { gc?: () => void }).gc?.();

@@ -211,18 +211,18 @@ describe("LoopCache", () => {
     let made = 0;
     const counting = {
       ...interpretedLoops,
-      map: (fn: (...args: number[]) => number, arity: number) => {
+      map: (fn: (...args: number[]) => number, arity: number, pattern: string) => {
         made++;
-        return interpretedLoops.map(fn, arity);
+        return interpretedLoops.map(fn, arity, pattern);
       },
     };
     const cache = new LoopCache(() => counting);
     const fresh = () => (a: number, b: number) => a + b;
-    const first = cache.map(fresh(), 2, "fff");
-    expect(cache.map(fresh(), 2, "fff")).toBe(first);
+    const first = cache.map(fresh(), 2, "cc", "fff");
+    expect(cache.map(fresh(), 2, "cc", "fff")).toBe(first);
     expect(made).toBe(1);
-    cache.map(fresh(), 2, "ddd");
-    cache.map((a: number, b: number) => a * b, 2, "fff");
+    cache.map(fresh(), 2, "cc", "ddd");
+    cache.map((a: number, b: number) => a * b, 2, "cc", "fff");
     expect(made).toBe(3);
   });
 });

@@ -5,8 +5,13 @@ import { randomFloat32 } from "../random";
 import type { BenchCase, Section } from "../section";
 
 /** out[i,j] = a[i,j] + b[j]: a bias added to every row. */
-function addRow(a: Float32Array, b: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
+function addRow(
+  a: Float32Array,
+  b: Float32Array,
+  rows: number,
+  cols: number,
+  out = new Float32Array(rows * cols),
+): Float32Array {
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     for (let j = 0; j < cols; j++) out[o + j] = (a[o + j] as number) + (b[j] as number);
@@ -21,8 +26,8 @@ function addOuter3d(
   ni: number,
   nj: number,
   nk: number,
+  out = new Float32Array(ni * nj * nk),
 ): Float32Array {
-  const out = new Float32Array(ni * nj * nk);
   for (let i = 0; i < ni; i++) {
     for (let j = 0; j < nj; j++) {
       const o = (i * nj + j) * nk;
@@ -50,7 +55,11 @@ const PATTERNS: Pattern[] = [
 
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
-function toCase({ id, aShape, bShape, outShape }: Pattern): BenchCase {
+/**
+ * `inPlace`: zerograd writes into a preallocated array (`add(a, b, { out })`) and the loop into
+ * a preallocated buffer, which takes the page faults of a fresh output out of both timings.
+ */
+function toCase({ id, aShape, bShape, outShape }: Pattern, inPlace: boolean): BenchCase {
   const inputs = () => ({ a: randomFloat32(size(aShape), 3), b: randomFloat32(size(bShape), 4) });
   const outSize = size(outShape);
   // Flat output index → flat indices of the two operands (stride 0 on their size-1 axes).
@@ -62,32 +71,38 @@ function toCase({ id, aShape, bShape, outShape }: Pattern): BenchCase {
     const i = Math.floor(flat / (nk * nj));
     return [i * nk + k, j * nk + k];
   };
-  return {
-    id,
-    label: `[${aShape}]+[${bShape}]`,
-    family: "broadcast add",
-    bytes: 4 * (size(aShape) + size(bShape) + outSize),
-    zerograd() {
-      const { a, b } = inputs();
-      const x = new NDArray(a, aShape);
-      const y = new NDArray(b, bShape);
-      return zerogradImpl(() => add(x, y));
-    },
-    js() {
-      const { a, b } = inputs();
-      if (outShape.length === 2) {
-        const [rows, cols] = outShape as [number, number];
-        return jsImpl(outShape, () => addRow(a, b, rows, cols));
-      }
-      const [ni, nj, nk] = outShape as [number, number, number];
-      return jsImpl(outShape, () => addOuter3d(a, b, ni, nj, nk));
-    },
+  const allocating = {
     tfjs(tf: Tf) {
       const { a, b } = inputs();
       const x = tf.tensor(a, aShape);
       const y = tf.tensor(b, bShape);
       return tfjsImpl([x, y], () => tf.add(x, y));
     },
+  };
+  return {
+    id: inPlace ? `${id}-out` : id,
+    label: `[${aShape}]+[${bShape}]${inPlace ? " into out" : ""}`,
+    family: inPlace ? "broadcast add, in place" : "broadcast add",
+    bytes: 4 * (size(aShape) + size(bShape) + outSize),
+    zerograd() {
+      const { a, b } = inputs();
+      const x = new NDArray(a, aShape);
+      const y = new NDArray(b, bShape);
+      if (!inPlace) return zerogradImpl(() => add(x, y));
+      const out = new NDArray(new Float32Array(outSize), outShape);
+      return zerogradImpl(() => add(x, y, { out }));
+    },
+    js() {
+      const { a, b } = inputs();
+      const out = inPlace ? new Float32Array(outSize) : undefined;
+      if (outShape.length === 2) {
+        const [rows, cols] = outShape as [number, number];
+        return jsImpl(outShape, () => addRow(a, b, rows, cols, out));
+      }
+      const [ni, nj, nk] = outShape as [number, number, number];
+      return jsImpl(outShape, () => addOuter3d(a, b, ni, nj, nk, out));
+    },
+    ...(inPlace ? {} : allocating),
     check(out) {
       const { a, b } = inputs();
       // The float32 sum of two float32 numbers is their exact sum rounded once: no tolerance.
@@ -103,5 +118,5 @@ function toCase({ id, aShape, bShape, outShape }: Pattern): BenchCase {
 export const addSection: Section = {
   name: "add",
   title: "broadcast add, float32; GB/s = 4·(|a|+|b|+|out|) bytes / t",
-  cases: () => PATTERNS.map(toCase),
+  cases: () => [...PATTERNS.map((p) => toCase(p, false)), ...PATTERNS.map((p) => toCase(p, true))],
 };

@@ -88,8 +88,9 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
   return {
     name,
     map(fn, shape, out, inputs, outOffset = 0) {
-      if (inputs.length < 1 || inputs.length > MAX_ARITY) {
-        throw new RangeError(`map: functions of ${inputs.length} inputs are not supported`);
+      const arity = inputs.length;
+      if (arity < 1 || arity > MAX_ARITY) {
+        throw new RangeError(`map: functions of ${arity} inputs are not supported`);
       }
       const outStrides: number[] = [];
       let step = 1;
@@ -99,33 +100,40 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       }
       if (step === 0) return;
       const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
-      const loop = loops.map(fn, inputs.length, typeKey([out, ...inputs.map((x) => x.data)]));
-      const offsets = new Int32Array(MAX_ARITY + 1);
+      // The innermost three axes run inside the compiled kernel; leading ones (rare after
+      // collapsing) are walked here, one kernel call per block.
+      while (collapsed.shape.length < 3) {
+        collapsed.shape.unshift(1);
+        for (const s of collapsed.strides) s.unshift(0);
+      }
+      const ndim = collapsed.shape.length;
+      const [n0, n1, n2] = collapsed.shape.slice(ndim - 3) as [number, number, number];
+      const inner = collapsed.strides
+        .slice(1)
+        .map((s) => s.slice(ndim - 3) as [number, number, number]);
+      const pattern = inner.map(([, , c]) => (c === 1 ? "c" : c === 0 ? "s" : "g")).join("");
+      const loop = loops.map(fn, arity, pattern, typeKey([out, ...inputs.map((x) => x.data)]));
+      const offsets = new Int32Array(arity + 1);
       offsets[0] = outOffset;
       inputs.forEach((x, j) => {
         offsets[j + 1] = x.offset;
       });
-      const last = collapsed.shape.length - 1;
-      const step0 = (collapsed.strides[1] as number[])[last] as number;
-      const step1 = (collapsed.strides[2] as number[] | undefined)?.[last] ?? 0;
-      const step2 = (collapsed.strides[3] as number[] | undefined)?.[last] ?? 0;
-      const [x0, x1, x2] = inputs.map((x) => x.data) as [TypedArray, TypedArray?, TypedArray?];
-      walkRows(collapsed.shape, collapsed.strides, offsets, (n) =>
-        loop(
-          out,
-          offsets[0] as number,
-          n,
-          x0,
-          offsets[1] as number,
-          step0,
-          x1,
-          offsets[2],
-          step1,
-          x2,
-          offsets[3],
-          step2,
-        ),
-      );
+      const args: (TypedArray | number)[] = [];
+      const call = () => {
+        args.length = 0;
+        inputs.forEach((x, j) => {
+          const [a, b, c] = inner[j] as [number, number, number];
+          args.push(x.data, offsets[j + 1] as number, a, b, c);
+        });
+        loop(out, offsets[0] as number, n0, n1, n2, ...args);
+      };
+      if (ndim === 3) {
+        call();
+        return;
+      }
+      const outerShape = [...collapsed.shape.slice(0, ndim - 3), 1];
+      const outerStrides = collapsed.strides.map((s) => [...s.slice(0, ndim - 3), 0]);
+      walkRows(outerShape, outerStrides, offsets, call);
     },
     reduce(fn, shape, x, accStrides, acc, pairwise) {
       // Walk in the input's memory order (largest stride outermost): a transposed view is then

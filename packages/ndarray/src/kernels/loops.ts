@@ -7,27 +7,28 @@ import type { TypedArray } from "../dtype";
 export type ScalarFn = (...args: number[]) => number;
 
 /**
- * A 1-D strided loop over a row of up to three inputs:
- * `out[o + i] = fn(x0[i0 + i*s0], x1[i1 + i*s1], x2[i2 + i*s2])` for i < n. Offsets and strides
- * travel as plain arguments: read from an array inside the loop they cost V8 about 1.7x.
+ * An elementwise kernel over a block of up to three axes (sizes n0, n1, n2) and up to three
+ * inputs: `out[o + (p*n1 + r)*n2 + k] = fn(x0[i0 + p*a0 + r*b0 + k*c0], x1[...], x2[...])`.
+ * The whole loop nest lives in one function: V8 optimises it as it would a hand-written loop,
+ * where a row loop called once per row from a generic walker measured 1.3-1.6x slower.
  */
 export type MapLoop = (
   out: TypedArray,
   o: number,
-  n: number,
-  x0: TypedArray,
-  i0: number,
-  s0: number,
-  x1?: TypedArray,
-  i1?: number,
-  s1?: number,
-  x2?: TypedArray,
-  i2?: number,
-  s2?: number,
+  n0: number,
+  n1: number,
+  n2: number,
+  ...operands: (TypedArray | number | undefined)[]
 ) => void;
 
 /** The most inputs an elementwise function may take (`where`, `clip`). */
 export const MAX_ARITY = 3;
+
+/**
+ * How each input walks the innermost axis, one letter per input: `c` contiguous (stride 1),
+ * `s` broadcast (stride 0), `g` any other stride. Compiled loops specialise their inner reads on it.
+ */
+export type StridePattern = string;
 
 /** Folds `n` strided elements into `init` and returns the result. */
 export type FoldLoop = (
@@ -58,33 +59,38 @@ export type AccumulateLoop = (
  * closures that call the scalar function.
  */
 export interface LoopFactory {
-  map(fn: ScalarFn, arity: number): MapLoop;
+  map(fn: ScalarFn, arity: number, pattern: StridePattern): MapLoop;
   fold(fn: ScalarFn): FoldLoop;
   accumulate(fn: ScalarFn): AccumulateLoop;
 }
 
 export const interpretedLoops: LoopFactory = {
   map(fn, arity) {
-    switch (arity) {
-      case 1:
-        return (out, o, n, x0, i0, s0) => {
-          for (let i = 0; i < n; i++, i0 += s0) out[o + i] = fn(x0[i0] as number);
-        };
-      case 2:
-        return (out, o, n, x0, i0, s0, x1, i1 = 0, s1 = 0) => {
-          const y = x1 as TypedArray;
-          for (let i = 0; i < n; i++, i0 += s0, i1 += s1)
-            out[o + i] = fn(x0[i0] as number, y[i1] as number);
-        };
-      default:
-        return (out, o, n, x0, i0, s0, x1, i1 = 0, s1 = 0, x2, i2 = 0, s2 = 0) => {
-          const y = x1 as TypedArray;
-          const z = x2 as TypedArray;
-          for (let i = 0; i < n; i++, i0 += s0, i1 += s1, i2 += s2) {
-            out[o + i] = fn(x0[i0] as number, y[i1] as number, z[i2] as number);
+    return (out, o, n0, n1, n2, ...operands) => {
+      const arrays: TypedArray[] = [];
+      const starts: number[] = [];
+      const strides: number[][] = [];
+      for (let j = 0; j < arity; j++) {
+        const at = 5 * j;
+        arrays.push(operands[at] as TypedArray);
+        starts.push(operands[at + 1] as number);
+        strides.push(operands.slice(at + 2, at + 5) as number[]);
+      }
+      const args = new Array<number>(arity);
+      for (let p = 0; p < n0; p++) {
+        for (let r = 0; r < n1; r++) {
+          for (let k = 0; k < n2; k++) {
+            for (let j = 0; j < arity; j++) {
+              const [a, b, c] = strides[j] as number[];
+              const at =
+                (starts[j] as number) + p * (a as number) + r * (b as number) + k * (c as number);
+              args[j] = (arrays[j] as TypedArray)[at] as number;
+            }
+            out[o++] = fn(...args);
           }
-        };
-    }
+        }
+      }
+    };
   },
   fold(fn) {
     return (x, xi, xs, n, init) => {
@@ -112,14 +118,32 @@ function functionSource(fn: ScalarFn): string {
 }
 
 export const compiledLoops: LoopFactory = {
-  map(fn, arity) {
-    const operands = Array.from({ length: arity }, (_, j) => j);
-    const params = operands.flatMap((j) => [`x${j}`, `i${j}`, `s${j}`]);
-    const args = operands.map((j) => `x${j}[i${j}]`).join(", ");
-    const steps = operands.map((j) => `i${j} += s${j};`).join(" ");
+  map(fn, arity, pattern) {
+    const inputs = Array.from({ length: arity }, (_, j) => j);
+    const params = inputs.flatMap((j) => [`x${j}`, `i${j}`, `a${j}`, `b${j}`, `c${j}`]);
+    // Contiguous inputs are read at q + k like the output, broadcast ones at q, and strided
+    // ones through a pointer t that steps by c.
+    const read = (j: number) =>
+      pattern[j] === "c"
+        ? `x${j}[q${j} + k]`
+        : pattern[j] === "s"
+          ? `x${j}[q${j}]`
+          : `x${j}[t${j}]`;
+    const each = (template: (j: number) => string) => inputs.map(template).join(" ");
+    const strided = inputs.filter((j) => pattern[j] === "g");
+    const pointers = strided.map((j) => `, t${j} = q${j}`).join("");
+    const steps = strided.map((j) => `, t${j} += c${j}`).join("");
     return generate<MapLoop>(
-      ["out", "o", "n", ...params],
-      `const f = ${functionSource(fn)};\nfor (let i = 0; i < n; i++) { out[o + i] = f(${args}); ${steps} }`,
+      ["out", "o", "n0", "n1", "n2", ...params],
+      `const f = ${functionSource(fn)};
+for (let p = 0; p < n0; p++) {
+  ${each((j) => `let q${j} = i${j};`)}
+  for (let r = 0; r < n1; r++) {
+    for (let k = 0${pointers}; k < n2; k++${steps}) out[o + k] = f(${inputs.map(read).join(", ")});
+    o += n2; ${each((j) => `q${j} += b${j};`)}
+  }
+  ${each((j) => `i${j} += a${j};`)}
+}`,
     );
   },
   // Four independent accumulators: a single running value is one long dependency chain that
@@ -178,8 +202,10 @@ export class LoopCache {
 
   constructor(private readonly factory: () => LoopFactory) {}
 
-  map(fn: ScalarFn, arity: number, key: string): MapLoop {
-    return this.lookup(fn, `map${arity}:${key}`, () => this.factory().map(fn, arity));
+  map(fn: ScalarFn, arity: number, pattern: StridePattern, key: string): MapLoop {
+    return this.lookup(fn, `map${arity}${pattern}:${key}`, () =>
+      this.factory().map(fn, arity, pattern),
+    );
   }
 
   fold(fn: ScalarFn, key: string): FoldLoop {
