@@ -67,26 +67,31 @@ export interface LoopFactory {
 export const interpretedLoops: LoopFactory = {
   map(fn, arity) {
     return (out, o, n0, n1, n2, ...operands) => {
-      const arrays: TypedArray[] = [];
-      const starts: number[] = [];
-      const strides: number[][] = [];
+      const field = (j: number, k: number) => operands[5 * j + k];
+      const x0 = field(0, 0) as TypedArray;
+      const x1 = (field(1, 0) ?? x0) as TypedArray;
+      const x2 = (field(2, 0) ?? x0) as TypedArray;
+      // Offsets, then strides of the three axes, for each input (unused inputs stay at 0).
+      const offsets = new Int32Array(3);
+      const strides = new Int32Array(9);
       for (let j = 0; j < arity; j++) {
-        const at = 5 * j;
-        arrays.push(operands[at] as TypedArray);
-        starts.push(operands[at + 1] as number);
-        strides.push(operands.slice(at + 2, at + 5) as number[]);
+        offsets[j] = field(j, 1) as number;
+        for (let d = 0; d < 3; d++) strides[3 * j + d] = field(j, 2 + d) as number;
       }
-      const args = new Array<number>(arity);
       for (let p = 0; p < n0; p++) {
         for (let r = 0; r < n1; r++) {
-          for (let k = 0; k < n2; k++) {
-            for (let j = 0; j < arity; j++) {
-              const [a, b, c] = strides[j] as number[];
-              const at =
-                (starts[j] as number) + p * (a as number) + r * (b as number) + k * (c as number);
-              args[j] = (arrays[j] as TypedArray)[at] as number;
-            }
-            out[o++] = fn(...args);
+          let i0 = (offsets[0] as number) + p * (strides[0] as number) + r * (strides[1] as number);
+          let i1 = (offsets[1] as number) + p * (strides[3] as number) + r * (strides[4] as number);
+          let i2 = (offsets[2] as number) + p * (strides[6] as number) + r * (strides[7] as number);
+          const [c0, c1, c2] = [strides[2] as number, strides[5] as number, strides[8] as number];
+          for (let k = 0; k < n2; k++, i0 += c0, i1 += c1, i2 += c2) {
+            const a = x0[i0] as number;
+            out[o++] =
+              arity === 1
+                ? fn(a)
+                : arity === 2
+                  ? fn(a, x1[i1] as number)
+                  : fn(a, x1[i1] as number, x2[i2] as number);
           }
         }
       }
