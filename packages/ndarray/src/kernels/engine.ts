@@ -1,6 +1,6 @@
 import type { TypedArray } from "../dtype";
 import type { Shape } from "../shape";
-import { createGemm, type MatrixOperand } from "./gemm";
+import { createGemm, type GemmKernel } from "./gemm";
 import {
   canGenerateCode,
   compiledLoops,
@@ -52,16 +52,8 @@ export interface Engine {
     acc: Float64Array,
     pairwise: boolean,
   ): void;
-  /** out[outOffset + i*n + j] = (a·b)[i,j] for a:[m,k], b:[k,n]. */
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: TypedArray,
-    outOffset: number,
-  ): void;
+  /** out[outOffset + i*n + j] = (a·b)[i,j] for a:[m,k], b:[k,n], any strides. */
+  readonly gemm: GemmKernel;
 }
 
 const PAIRWISE_BLOCK = 128;
