@@ -74,6 +74,21 @@ function typeKey(arrays: readonly TypedArray[]): string {
   return key;
 }
 
+/**
+ * How an input can be read as one flat run over the output's row-major order: "c" when it is
+ * laid out exactly like the output, "s" when it is one value broadcast everywhere, "" otherwise.
+ */
+function flatWalk(strides: readonly number[], outStrides: readonly number[], shape: Shape): string {
+  let dense = true;
+  let scalar = true;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== outStrides[d]) dense = false;
+    if (strides[d] !== 0) scalar = false;
+  }
+  return scalar ? "s" : dense ? "c" : "";
+}
+
 /** The plain-JavaScript engine, with loops from `factory` (compiled or interpreted). */
 export function createJsEngine(name: string, factory: () => LoopFactory): Engine {
   const loops = new LoopCache(factory);
@@ -85,12 +100,46 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         throw new RangeError(`map: functions of ${arity} inputs are not supported`);
       }
       const outStrides: number[] = [];
-      let step = 1;
+      let size = 1;
       for (let d = shape.length - 1; d >= 0; d--) {
-        outStrides[d] = step;
-        step *= shape[d] as number;
+        outStrides[d] = size;
+        size *= shape[d] as number;
       }
-      if (step === 0) return;
+      if (size === 0) return;
+      const types = typeKey([out, ...inputs.map((x) => x.data)]);
+      const [x0, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
+
+      // Fast path (most calls: same-shape operands and scalars): one flat run.
+      const flat = inputs.map((x) => flatWalk(x.strides, outStrides, shape));
+      if (flat.every((kind) => kind !== "")) {
+        const pattern = flat.join("");
+        const loop = loops.map(fn, arity, pattern, types);
+        const step = (kind: string) => (kind === "c" ? 1 : 0);
+        loop(
+          out,
+          outOffset,
+          1,
+          1,
+          size,
+          x0.data,
+          x0.offset,
+          0,
+          0,
+          step(flat[0] as string),
+          x1?.data,
+          x1?.offset,
+          0,
+          0,
+          step(flat[1] ?? ""),
+          x2?.data,
+          x2?.offset,
+          0,
+          0,
+          step(flat[2] ?? ""),
+        );
+        return;
+      }
+
       const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
       // The innermost three axes run inside the compiled kernel; leading ones (rare after
       // collapsing) are walked here, one kernel call per block.
@@ -100,25 +149,41 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       }
       const ndim = collapsed.shape.length;
       const [n0, n1, n2] = collapsed.shape.slice(ndim - 3) as [number, number, number];
-      const inner = collapsed.strides
+      const inner = collapsed.strides.map((s) => s.slice(ndim - 3) as [number, number, number]);
+      const pattern = inner
         .slice(1)
-        .map((s) => s.slice(ndim - 3) as [number, number, number]);
-      const pattern = inner.map(([, , c]) => (c === 1 ? "c" : c === 0 ? "s" : "g")).join("");
-      const loop = loops.map(fn, arity, pattern, typeKey([out, ...inputs.map((x) => x.data)]));
-      const offsets = new Int32Array(arity + 1);
+        .map(([, , c]) => (c === 1 ? "c" : c === 0 ? "s" : "g"))
+        .join("");
+      const loop = loops.map(fn, arity, pattern, types);
+      const offsets = new Int32Array(MAX_ARITY + 1);
       offsets[0] = outOffset;
       inputs.forEach((x, j) => {
         offsets[j + 1] = x.offset;
       });
-      const args: (TypedArray | number)[] = [];
-      const call = () => {
-        args.length = 0;
-        inputs.forEach((x, j) => {
-          const [a, b, c] = inner[j] as [number, number, number];
-          args.push(x.data, offsets[j + 1] as number, a, b, c);
-        });
-        loop(out, offsets[0] as number, n0, n1, n2, ...args);
-      };
+      const [, s0, s1, s2] = inner as [unknown, number[], number[]?, number[]?];
+      const call = () =>
+        loop(
+          out,
+          offsets[0] as number,
+          n0,
+          n1,
+          n2,
+          x0.data,
+          offsets[1] as number,
+          s0[0],
+          s0[1],
+          s0[2],
+          x1?.data,
+          offsets[2],
+          s1?.[0],
+          s1?.[1],
+          s1?.[2],
+          x2?.data,
+          offsets[3],
+          s2?.[0],
+          s2?.[1],
+          s2?.[2],
+        );
       if (ndim === 3) {
         call();
         return;
