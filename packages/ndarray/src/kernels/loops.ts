@@ -181,6 +181,29 @@ return s;`,
   },
 };
 
+const selfContained = new WeakMap<ScalarFn, boolean>();
+
+/**
+ * Whether `fn` can be rebuilt from its source text: compiled loops inline that text, so a
+ * function rewritten by a tool (coverage counters that name a module variable) or one whose
+ * engine prints no source would fail inside every op. Re-creating it from its text and calling
+ * it once on zeros tells; scalar functions are pure, so the call is harmless.
+ */
+export function isSelfContained(fn: ScalarFn): boolean {
+  let known = selfContained.get(fn);
+  if (known === undefined) {
+    try {
+      const rebuilt = new Function(`"use strict"; return (${functionSource(fn)});`)() as ScalarFn;
+      rebuilt(0, 0, 0);
+      known = true;
+    } catch {
+      known = false;
+    }
+    selfContained.set(fn, known);
+  }
+  return known;
+}
+
 let codegenAllowed: boolean | undefined;
 
 /** Whether `new Function` works here (it does not under a CSP without 'unsafe-eval'). */
@@ -197,9 +220,8 @@ export function canGenerateCode(): boolean {
 
 /**
  * Caches loops per scalar function and per key (the dtypes involved). Lookups go by function
- * identity first; a function seen for the first time is matched by its source text, which is
- * sound because scalar functions are self-contained, so an arrow written inline in an op (a new
- * closure per call) still compiles once.
+ * identity first; a self-contained function seen for the first time is matched by its source
+ * text, so an arrow written inline in an op (a new closure per call) still compiles once.
  */
 export class LoopCache {
   private readonly byFunction = new WeakMap<ScalarFn, Map<string, unknown>>();
@@ -207,28 +229,36 @@ export class LoopCache {
 
   constructor(private readonly factory: () => LoopFactory) {}
 
+  /** The factory for `fn`: compiled loops only when its source text stands on its own. */
+  private factoryFor(fn: ScalarFn): LoopFactory {
+    const factory = this.factory();
+    return factory === compiledLoops && !isSelfContained(fn) ? interpretedLoops : factory;
+  }
+
   map(fn: ScalarFn, arity: number, pattern: StridePattern, key: string): MapLoop {
     return this.lookup(fn, `map${arity}${pattern}:${key}`, () =>
-      this.factory().map(fn, arity, pattern),
+      this.factoryFor(fn).map(fn, arity, pattern),
     );
   }
 
   fold(fn: ScalarFn, key: string): FoldLoop {
-    return this.lookup(fn, `fold:${key}`, () => this.factory().fold(fn));
+    return this.lookup(fn, `fold:${key}`, () => this.factoryFor(fn).fold(fn));
   }
 
   accumulate(fn: ScalarFn, key: string): AccumulateLoop {
-    return this.lookup(fn, `accumulate:${key}`, () => this.factory().accumulate(fn));
+    return this.lookup(fn, `accumulate:${key}`, () => this.factoryFor(fn).accumulate(fn));
   }
 
   private lookup<T>(fn: ScalarFn, key: string, make: () => T): T {
     let loops = this.byFunction.get(fn);
     if (loops === undefined) {
-      const source = fn.toString();
-      loops = this.bySource.get(source);
+      // Only self-contained functions may share loops by source: two closures with the same
+      // text but different captured values compute different things.
+      const source = isSelfContained(fn) ? fn.toString() : undefined;
+      loops = source === undefined ? undefined : this.bySource.get(source);
       if (loops === undefined) {
         loops = new Map();
-        this.bySource.set(source, loops);
+        if (source !== undefined) this.bySource.set(source, loops);
       }
       this.byFunction.set(fn, loops);
     }
