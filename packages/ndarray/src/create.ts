@@ -1,4 +1,4 @@
-import { allocate, checkDType, type DType, type TypedArray } from "./dtype";
+import { allocate, checkDType, checkFits, type DType, type TypedArray } from "./dtype";
 import { DTypeError, IndexError, ShapeError } from "./errors";
 import { NDArray, type NestedArray } from "./ndarray";
 import { astype } from "./ops/copy";
@@ -14,32 +14,50 @@ function dtypeFrom(option: DTypeOption | undefined, fallback: DType, op: string)
   return dtype === undefined ? fallback : checkDType(dtype, op);
 }
 
-/** Input `array` accepts: a value, nested arrays, a typed array, or another NDArray. */
-export type ArrayInput = NestedArray | NDArray | TypedArray | ArrayLike<number>;
+/** Input `array` accepts: a value, a typed array, an NDArray, or nested arrays of any of them. */
+export type ArrayInput =
+  | number
+  | boolean
+  | NDArray
+  | TypedArray
+  | ArrayLike<number>
+  | readonly ArrayInput[];
 
 function isTypedArray(x: unknown): x is ArrayBufferView & ArrayLike<number> {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
 
 /** Infers the shape of nested arrays and flattens them, rejecting ragged or non-numeric input. */
+/** A short text of a value for error messages (user input can be huge). */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** An NDArray or typed array met inside nested input, as nested JS arrays (NumPy accepts both). */
+function asNested(v: unknown): unknown {
+  if (v instanceof NDArray) return v.toArray();
+  if (isTypedArray(v)) return Array.from(v);
+  return v;
+}
+
 function flattenNested(values: NestedArray): { flat: number[]; shape: number[]; allBool: boolean } {
   const shape: number[] = [];
-  for (let v: unknown = values; Array.isArray(v); v = v[0]) shape.push(v.length);
+  for (let v: unknown = values; Array.isArray(v); v = asNested(v[0])) shape.push(v.length);
   const flat: number[] = [];
   let allBool = true;
   // `path` is the index of the element being visited; it is copied only into error messages.
   const path: number[] = [];
   const where = () => `[${path.join(",")}]`;
-  const visit = (v: unknown, depth: number): void => {
+  const visit = (item: unknown, depth: number): void => {
+    const v = asNested(item);
     if (depth === shape.length) {
       if (typeof v === "number") allBool = false;
       else if (typeof v !== "boolean") {
         if (Array.isArray(v)) {
           throw new ShapeError(`array: ragged nested array: unexpected nesting at ${where()}`);
         }
-        throw new DTypeError(
-          `array: unsupported element ${JSON.stringify(v) ?? String(v)} at ${where()}`,
-        );
+        throw new DTypeError(`array: unsupported element ${preview(v)} at ${where()}`);
       }
       flat.push(Number(v));
       return;
@@ -92,7 +110,11 @@ function typedArrayDType(x: ArrayBufferView): DType {
  * float64, a Float16Array float32; BigInt arrays are a DTypeError). `shape` reshapes flat
  * input. Ragged nesting is a ShapeError, non-numeric elements a DTypeError.
  */
-export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shape } = {}): NDArray {
+export function array(
+  values: ArrayInput,
+  options: DType | { dtype?: DType; shape?: Shape } = {},
+): NDArray {
+  if (typeof options === "string") options = { dtype: options };
   const requested = options.dtype === undefined ? undefined : checkDType(options.dtype, "array");
   let result: NDArray;
   if (values instanceof NDArray) {
@@ -114,7 +136,10 @@ export function array(values: ArrayInput, options: { dtype?: DType; shape?: Shap
     const dtype = requested ?? (allBool ? "bool" : "float32");
     const data = allocate(dtype, flat.length);
     if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0;
-    else data.set(flat);
+    else {
+      if (dtype === "int32") for (const v of flat) checkFits(v, dtype, "array");
+      data.set(flat);
+    }
     result = new NDArray(data, shape);
   } else {
     throw new DTypeError(
@@ -136,6 +161,7 @@ function filled(op: string, shape: Shape, value: number | boolean, dtype: DType)
   const dims = checkShape(shape, op);
   const data = allocate(dtype, shapeSize(dims));
   const v = dtype === "bool" ? (value ? 1 : 0) : Number(value);
+  checkFits(v, dtype, op);
   if (v !== 0) data.fill(v);
   return new NDArray(data, dims);
 }
@@ -198,7 +224,19 @@ export function arange(start: number, stop?: number, step = 1, options?: DTypeOp
   const dtype = dtypeFrom(options, integral ? "int32" : "float32", "arange");
   const length = Math.max(0, Math.ceil((to - from) / step));
   const data = allocate(dtype, length);
-  for (let i = 0; i < length; i++) data[i] = from + i * step;
+  if (length === 0) return new NDArray(data, [0]);
+  if (dtype === "int32") {
+    checkFits(from, dtype, "arange");
+    checkFits(from + (length - 1) * step, dtype, "arange");
+  }
+  // NumPy's fill: the first two values are computed in float64 and stored, then every other
+  // value is first + i·(second − first) in the dtype's own arithmetic (float32 rounds each step).
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  const first = round(from);
+  const delta = round(round(from + step) - first);
+  data[0] = first;
+  if (length > 1) data[1] = from + step;
+  for (let i = 2; i < length; i++) data[i] = round(first + round(i * delta));
   return new NDArray(data, [length]);
 }
 

@@ -76,3 +76,16 @@ export function promoteWithScalar(dtype: DType, value: number): DType {
 export function floatResult(dtype: DType): DType {
   return isFloat(dtype) ? dtype : "float32";
 }
+
+/**
+ * Checks that a JS number can be stored in `dtype` without wrapping: int32 takes finite values
+ * whose integer part lies in [-2^31, 2^31) (fractions truncate toward zero, as NumPy's cast).
+ * A NumPy OverflowError becomes a DTypeError naming `op`.
+ */
+export function checkFits(value: number, dtype: DType, op: string): void {
+  if (dtype !== "int32") return;
+  const whole = Math.trunc(value);
+  if (!(whole >= -2147483648 && whole <= 2147483647)) {
+    throw new DTypeError(`${op}: ${value} does not fit in int32`);
+  }
+}

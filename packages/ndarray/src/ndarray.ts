@@ -228,10 +228,10 @@ export class NDArray {
   logsumexp(axis?: number | readonly number[], keepdims = false): NDArray {
     return logsumexp(this, axis, keepdims);
   }
-  argmax(axis?: number, keepdims = false): NDArray {
+  argmax(axis?: number | readonly number[], keepdims = false): NDArray {
     return argmax(this, axis, keepdims);
   }
-  argmin(axis?: number, keepdims = false): NDArray {
+  argmin(axis?: number | readonly number[], keepdims = false): NDArray {
     return argmin(this, axis, keepdims);
   }
 

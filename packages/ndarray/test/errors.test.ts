@@ -170,7 +170,7 @@ describe("messages name the op, the shapes and the axis", () => {
       [() => full([1], 0, { dtype: "complex" as never }), 'full: unknown dtype "complex"'],
       [() => arange(3, undefined, 1, "str" as never), 'arange: unknown dtype "str"'],
       [() => take(zeros([3]), array([0.5])), "take: indices must be int32, got float32"],
-      [() => take(zeros([3]), [0.5]), "take: indices must be integers, got [0.5]"],
+      [() => take(zeros([3]), [0.5]), "take: indices must be integers, got 0.5"],
       [() => slice(zeros([3]), [[0.5]]), "slice: axis 0: slice bounds must be integers, got [0.5]"],
       [() => add(zeros([1]), "1" as never), "add: expected an NDArray or a number, got string"],
     ];

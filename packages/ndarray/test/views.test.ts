@@ -28,7 +28,11 @@ describe("views share the buffer and copy nothing", () => {
     const x = base();
     const r = reshape(x, [6, 4]);
     expect(r.data).toBe(x.data);
-    expect(flatten(x).data).toBe(x.data);
+    expect(reshape(x, [-1]).data).toBe(x.data);
+    // flatten copies, as NumPy's does: writing into it must never reach x.
+    const flat1 = flatten(x);
+    expect(flat1.data).not.toBe(x.data);
+    expect(flat1.toArray()).toEqual(reshape(x, [-1]).toArray());
     // A contiguous array at an offset (a slice along the first axis) still reshapes in place.
     const tail = slice(x, [[1, 2]]);
     expect(tail.isContiguous).toBe(true);

@@ -1,7 +1,7 @@
 import { type DType, floatResult, isFloat } from "../dtype";
 import { DTypeError } from "../errors";
 import type { ScalarFn } from "../kernels/engine";
-import type { ArrayOrScalar, NDArray } from "../ndarray";
+import { type ArrayOrScalar, NDArray } from "../ndarray";
 import { asArray, checkOperand, mapArrays, type OutOption, resultType } from "./operands";
 
 /**
@@ -31,10 +31,11 @@ function binary(
 }
 
 const plus = (a: number, b: number) => a + b;
-const or = (a: number, b: number) => a | b;
+// Any non-zero byte is true, even in a bool array built by hand around a Uint8Array.
+const or = (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0);
 const minus = (a: number, b: number) => a - b;
 const times = (a: number, b: number) => a * b;
-const and = (a: number, b: number) => a & b;
+const and = (a: number, b: number) => (a !== 0 && b !== 0 ? 1 : 0);
 const timesInt = (a: number, b: number) => Math.imul(a, b);
 const quotient = (a: number, b: number) => a / b;
 // IEEE pow (C99 Annex F) where JS's ** differs: 1 ** NaN and (-1) ** ±Infinity are 1.
@@ -60,14 +61,10 @@ const le = (a: number, b: number) => (a <= b ? 1 : 0);
 const gt = (a: number, b: number) => (a > b ? 1 : 0);
 const ge = (a: number, b: number) => (a >= b ? 1 : 0);
 
-/** An integral JS number that no int32 holds (comparisons still answer it exactly). */
-const beyondInt32 = (x: ArrayOrScalar) =>
-  typeof x === "number" && Number.isInteger(x) && (x < -2147483648 || x > 2147483647);
-
 /**
- * A broadcasting comparison into bool. An int32 or bool array against an integral number
- * outside int32 compares in float64 (which holds every int32 exactly), as NumPy 2 does,
- * instead of refusing the number.
+ * A broadcasting comparison into bool. An int32 or bool array against a JS number compares in
+ * float64, which holds every int32 and every JS number exactly, so `int32 == 16777216.5` and
+ * `int32 > 2147483646.5` answer as NumPy does (a float32 compare would round the number).
  */
 function comparison(
   op: string,
@@ -79,7 +76,11 @@ function comparison(
   checkOperand(a, op);
   checkOperand(b, op);
   let common = resultType([a, b]);
-  if (!isFloat(common) && (beyondInt32(a) || beyondInt32(b))) common = "float64";
+  if (typeof a === "number" && typeof b === "number") common = "float64";
+  else if (typeof a === "number" || typeof b === "number") {
+    const arrayType = (a instanceof NDArray ? a : (b as NDArray)).dtype;
+    if (!isFloat(arrayType)) common = "float64";
+  }
   return mapArrays(op, fn, "bool", [asArray(a, common, op), asArray(b, common, op)], options);
 }
 

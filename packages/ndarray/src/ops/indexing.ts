@@ -113,8 +113,15 @@ function resolveIndices(
 function toIndexArray(op: string, indices: NDArray | readonly number[] | number): NDArray {
   if (indices instanceof NDArray) return indices;
   const values = typeof indices === "number" ? [indices] : indices;
-  if (!Array.isArray(values) || values.some((v) => !Number.isInteger(v))) {
-    throw new DTypeError(`${op}: indices must be integers, got ${JSON.stringify(indices)}`);
+  if (!Array.isArray(values)) {
+    throw new DTypeError(`${op}: indices must be an int32 NDArray, integers or a number`);
+  }
+  for (const v of values) {
+    if (!Number.isInteger(v))
+      throw new DTypeError(`${op}: indices must be integers, got ${String(v)}`);
+    // Int32Array.from would wrap 2^32 + 1 to 1: reject what no int32 index can mean.
+    if (v < -2147483648 || v > 2147483647)
+      throw new IndexError(`${op}: index ${v} is out of bounds`);
   }
   const data = Int32Array.from(values);
   return new NDArray(data, typeof indices === "number" ? [] : [data.length]);

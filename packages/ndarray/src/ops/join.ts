@@ -1,4 +1,4 @@
-import { allocate, promoteTypes, type TypedArray } from "../dtype";
+import { allocate, checkFits, promoteTypes, type TypedArray } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
 import { engine } from "../kernels/engine";
 import { NDArray } from "../ndarray";
@@ -244,6 +244,7 @@ export function pad(x: NDArray, padWidth: PadWidth, constantValue = 0): NDArray 
   const shape = x.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
   const out = allocate(x.dtype, shapeSize(shape));
   const fill = x.dtype === "bool" ? (constantValue !== 0 ? 1 : 0) : constantValue;
+  checkFits(fill, x.dtype, "pad");
   if (fill !== 0) out.fill(fill);
   if (x.size === 0) return new NDArray(out, shape);
   // Axes after the last padded one are copied whole: the source is read in blocks of

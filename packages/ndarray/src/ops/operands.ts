@@ -1,5 +1,5 @@
 import { broadcastShapesFor, broadcastStrides } from "../broadcast";
-import { allocate, type DType, promoteTypes, promoteWithScalar } from "../dtype";
+import { allocate, checkFits, type DType, promoteTypes, promoteWithScalar } from "../dtype";
 import { DTypeError, ShapeError } from "../errors";
 import { engine, type ScalarFn, type StridedOperand } from "../kernels/engine";
 import { type ArrayOrScalar, NDArray } from "../ndarray";
@@ -35,9 +35,7 @@ export function resultType(operands: readonly ArrayOrScalar[]): DType {
 
 /** A 0-d array holding `value` in `dtype`: what a weak scalar becomes once the dtype is known. */
 export function scalarIn(value: number, dtype: DType, op: string): NDArray {
-  if (dtype === "int32" && Number.isInteger(value) && (value < -2147483648 || value > 2147483647)) {
-    throw new DTypeError(`${op}: the scalar ${value} does not fit in int32`);
-  }
+  if (dtype === "int32" && Number.isInteger(value)) checkFits(value, dtype, op);
   const data = allocate(dtype, 1);
   data[0] = value;
   return new NDArray(data, []);

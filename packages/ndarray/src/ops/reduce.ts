@@ -164,32 +164,24 @@ export function logsumexp(x: NDArray, axis?: Axis, keepdims = false): NDArray {
 function argReduce(
   op: string,
   x: NDArray,
-  axis: number | undefined,
+  axis: Axis | null,
   keepdims: boolean,
   better: (v: number, best: number) => boolean,
 ): NDArray {
   checkArray(x, op);
   // null is accepted as "no axis", the way Python code passes axis=None.
-  const whole = axis === undefined || axis === null;
-  if (!whole && typeof axis !== "number") {
-    throw new IndexError(
-      `${op}: axis must be a single integer or undefined, got ${JSON.stringify(axis)}`,
-    );
-  }
-  const resolved = whole ? undefined : normalizeAxis(axis, x.ndim, op, x.shape);
-  const length = resolved === undefined ? x.size : (x.shape[resolved] as number);
+  const axes = normalizeAxes(axis ?? undefined, x.ndim, op, x.shape);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  let length = 1;
+  for (const a of axes) length *= x.shape[a] as number;
   if (length === 0) {
     throw new ShapeError(
-      `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`,
+      `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)}, axes [${axes.join(",")}])`,
     );
   }
-  // Move the axis last and make the rows contiguous: one simple scan per output element.
-  let rows: NDArray;
-  if (resolved === undefined) rows = contiguous(x);
-  else {
-    const order = x.shape.map((_, i) => i).filter((i) => i !== resolved);
-    rows = contiguous(transpose(x, [...order, resolved]));
-  }
+  // Move the reduced axes last (in their order) and make the rows contiguous: one scan per
+  // output element; the index is the flat position within the reduced axes, row-major.
+  const rows = contiguous(transpose(x, [...kept, ...axes]));
   const data = rows.data;
   const base = rows.offset;
   const count = rows.size / length;
@@ -207,12 +199,9 @@ function argReduce(
     }
     out[r] = at;
   }
-  let shape: number[];
-  if (resolved === undefined) shape = keepdims ? x.shape.map(() => 1) : [];
-  else
-    shape = keepdims
-      ? x.shape.map((d, i) => (i === resolved ? 1 : d))
-      : x.shape.filter((_, i) => i !== resolved);
+  const shape = keepdims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : kept.map((i) => x.shape[i] as number);
   return new NDArray(out, shape);
 }
 
@@ -221,12 +210,18 @@ const greaterOrNaN = (v: number, best: number) =>
   v > best || (Number.isNaN(v) && !Number.isNaN(best));
 const lessOrNaN = (v: number, best: number) => v < best || (Number.isNaN(v) && !Number.isNaN(best));
 
-/** Index (int32) of the maximum along `axis`, or a flat index without one; ties give the first. */
-export function argmax(x: NDArray, axis?: number, keepdims = false): NDArray {
+/**
+ * Index (int32) of the maximum along `axis`; ties give the first, NaN wins. Without an axis
+ * it is the flat index, and over several axes the flat index within those axes (row-major).
+ */
+export function argmax(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   return argReduce("argmax", x, axis, keepdims, greaterOrNaN);
 }
 
-/** Index (int32) of the minimum along `axis`, or a flat index without one; ties give the first. */
-export function argmin(x: NDArray, axis?: number, keepdims = false): NDArray {
+/**
+ * Index (int32) of the minimum along `axis`; ties give the first, NaN wins. Without an axis
+ * it is the flat index, and over several axes the flat index within those axes (row-major).
+ */
+export function argmin(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   return argReduce("argmin", x, axis, keepdims, lessOrNaN);
 }

@@ -192,7 +192,8 @@ export function expandDims(x: NDArray, axis: number | readonly number[]): NDArra
   if (!Array.isArray(list))
     throw new IndexError(`expandDims: axis must be a number or a list, got ${String(axis)}`);
   const ndim = x.ndim + list.length;
-  const positions = normalizeAxes(list, ndim, "expandDims", x.shape);
+  // Positions count in the result, which has ndim axes (not x's).
+  const positions = normalizeAxes(list, ndim, "expandDims");
   const shape: number[] = [];
   const strides: number[] = [];
   let from = 0;
@@ -209,8 +210,12 @@ export function expandDims(x: NDArray, axis: number | readonly number[]): NDArra
   return new NDArray(x.data, shape, strides, x.offset);
 }
 
-/** The elements as a 1-D array in row-major order (a view when `x` is contiguous). */
+/**
+ * A 1-D copy of the elements in row-major order. Like NumPy's `flatten` it always copies, so
+ * writing into the result (`{ out }`, `Random.shuffle`) never reaches `x`; `reshape(x, [-1])`
+ * gives a view where the layout allows.
+ */
 export function flatten(x: NDArray): NDArray {
   checkArray(x, "flatten");
-  return reshape(x, [x.size]);
+  return reshape(copy(x), [x.size]);
 }
