@@ -1,8 +1,8 @@
 import { allocate, type DType, floatResult, isFloat } from "../dtype";
-import { IndexError, ShapeError } from "../errors";
+import { ShapeError } from "../errors";
 import { engine, type ScalarFn } from "../kernels/engine";
 import { NDArray } from "../ndarray";
-import { contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize } from "../shape";
+import { contiguousStrides, formatShape, normalizeAxes, shapeSize } from "../shape";
 import { sub } from "./binary";
 import { astype, contiguous } from "./copy";
 import { checkArray } from "./operands";
