@@ -97,10 +97,12 @@ export class NDArray {
     this.offset = offset;
   }
 
+  /** The number of axes. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements (the product of the shape). */
   get size(): number {
     return shapeSize(this.shape);
   }
@@ -122,146 +124,193 @@ export class NDArray {
     return transpose(this);
   }
 
+  /** Method form of {@link add}: `add(this, ...)`. */
   add(other: ArrayOrScalar): NDArray {
     return add(this, other);
   }
+  /** Method form of {@link sub}: `sub(this, ...)`. */
   sub(other: ArrayOrScalar): NDArray {
     return sub(this, other);
   }
+  /** Method form of {@link mul}: `mul(this, ...)`. */
   mul(other: ArrayOrScalar): NDArray {
     return mul(this, other);
   }
+  /** Method form of {@link div}: `div(this, ...)`. */
   div(other: ArrayOrScalar): NDArray {
     return div(this, other);
   }
+  /** Method form of {@link pow}: `pow(this, ...)`. */
   pow(other: ArrayOrScalar): NDArray {
     return pow(this, other);
   }
+  /** Method form of {@link maximum}: `maximum(this, ...)`. */
   maximum(other: ArrayOrScalar): NDArray {
     return maximum(this, other);
   }
+  /** Method form of {@link minimum}: `minimum(this, ...)`. */
   minimum(other: ArrayOrScalar): NDArray {
     return minimum(this, other);
   }
+  /** Method form of {@link equal}: `equal(this, ...)`. */
   equal(other: ArrayOrScalar): NDArray {
     return equal(this, other);
   }
+  /** Method form of {@link notEqual}: `notEqual(this, ...)`. */
   notEqual(other: ArrayOrScalar): NDArray {
     return notEqual(this, other);
   }
+  /** Method form of {@link less}: `less(this, ...)`. */
   less(other: ArrayOrScalar): NDArray {
     return less(this, other);
   }
+  /** Method form of {@link lessEqual}: `lessEqual(this, ...)`. */
   lessEqual(other: ArrayOrScalar): NDArray {
     return lessEqual(this, other);
   }
+  /** Method form of {@link greater}: `greater(this, ...)`. */
   greater(other: ArrayOrScalar): NDArray {
     return greater(this, other);
   }
+  /** Method form of {@link greaterEqual}: `greaterEqual(this, ...)`. */
   greaterEqual(other: ArrayOrScalar): NDArray {
     return greaterEqual(this, other);
   }
+  /** Method form of {@link neg}: `neg(this, ...)`. */
   neg(): NDArray {
     return neg(this);
   }
+  /** Method form of {@link abs}: `abs(this, ...)`. */
   abs(): NDArray {
     return abs(this);
   }
+  /** Method form of {@link sign}: `sign(this, ...)`. */
   sign(): NDArray {
     return sign(this);
   }
+  /** Method form of {@link exp}: `exp(this, ...)`. */
   exp(): NDArray {
     return exp(this);
   }
+  /** Method form of {@link log}: `log(this, ...)`. */
   log(): NDArray {
     return log(this);
   }
+  /** Method form of {@link sqrt}: `sqrt(this, ...)`. */
   sqrt(): NDArray {
     return sqrt(this);
   }
+  /** Method form of {@link square}: `square(this, ...)`. */
   square(): NDArray {
     return square(this);
   }
+  /** Method form of {@link tanh}: `tanh(this, ...)`. */
   tanh(): NDArray {
     return tanh(this);
   }
+  /** Method form of {@link sin}: `sin(this, ...)`. */
   sin(): NDArray {
     return sin(this);
   }
+  /** Method form of {@link cos}: `cos(this, ...)`. */
   cos(): NDArray {
     return cos(this);
   }
+  /** Method form of {@link sigmoid}: `sigmoid(this, ...)`. */
   sigmoid(): NDArray {
     return sigmoid(this);
   }
+  /** Method form of {@link relu}: `relu(this, ...)`. */
   relu(): NDArray {
     return relu(this);
   }
+  /** Method form of {@link clip}: `clip(this, ...)`. */
   clip(lo: ArrayOrScalar | null, hi: ArrayOrScalar | null): NDArray {
     return clip(this, lo, hi);
   }
 
+  /** Method form of {@link sum}: `sum(this, ...)`. */
   sum(axis?: number | readonly number[], keepdims = false): NDArray {
     return sum(this, axis, keepdims);
   }
+  /** Method form of {@link mean}: `mean(this, ...)`. */
   mean(axis?: number | readonly number[], keepdims = false): NDArray {
     return mean(this, axis, keepdims);
   }
+  /** Method form of {@link max}: `max(this, ...)`. */
   max(axis?: number | readonly number[], keepdims = false): NDArray {
     return max(this, axis, keepdims);
   }
+  /** Method form of {@link min}: `min(this, ...)`. */
   min(axis?: number | readonly number[], keepdims = false): NDArray {
     return min(this, axis, keepdims);
   }
+  /** Method form of {@link prod}: `prod(this, ...)`. */
   prod(axis?: number | readonly number[], keepdims = false): NDArray {
     return prod(this, axis, keepdims);
   }
+  /** Method form of {@link variance}: `variance(this, ...)`. */
   variance(axis?: number | readonly number[], keepdims = false): NDArray {
     return variance(this, axis, keepdims);
   }
+  /** Method form of {@link variance}: `variance(this, ...)`. */
   var(axis?: number | readonly number[], keepdims = false): NDArray {
     return variance(this, axis, keepdims);
   }
+  /** Method form of {@link std}: `std(this, ...)`. */
   std(axis?: number | readonly number[], keepdims = false): NDArray {
     return std(this, axis, keepdims);
   }
+  /** Method form of {@link logsumexp}: `logsumexp(this, ...)`. */
   logsumexp(axis?: number | readonly number[], keepdims = false): NDArray {
     return logsumexp(this, axis, keepdims);
   }
+  /** Method form of {@link argmax}: `argmax(this, ...)`. */
   argmax(axis?: number | readonly number[], keepdims = false): NDArray {
     return argmax(this, axis, keepdims);
   }
+  /** Method form of {@link argmin}: `argmin(this, ...)`. */
   argmin(axis?: number | readonly number[], keepdims = false): NDArray {
     return argmin(this, axis, keepdims);
   }
 
+  /** Method form of {@link reshape}: `reshape(this, ...)`. */
   reshape(shape: Shape): NDArray {
     return reshape(this, shape);
   }
+  /** Method form of {@link transpose}: `transpose(this, ...)`. */
   transpose(axes?: readonly number[]): NDArray {
     return transpose(this, axes);
   }
+  /** Method form of {@link broadcastTo}: `broadcastTo(this, ...)`. */
   broadcastTo(shape: Shape): NDArray {
     return broadcastTo(this, shape);
   }
+  /** Method form of {@link sumTo}: `sumTo(this, ...)`. */
   sumTo(shape: Shape): NDArray {
     return sumTo(this, shape);
   }
+  /** Method form of {@link squeeze}: `squeeze(this, ...)`. */
   squeeze(axis?: number | readonly number[]): NDArray {
     return squeeze(this, axis);
   }
+  /** Method form of {@link expandDims}: `expandDims(this, ...)`. */
   expandDims(axis: number | readonly number[]): NDArray {
     return expandDims(this, axis);
   }
+  /** Method form of {@link flatten}: `flatten(this, ...)`. */
   flatten(): NDArray {
     return flatten(this);
   }
+  /** Method form of {@link slice}: `slice(this, ...)`. */
   slice(specs: readonly SliceSpec[]): NDArray {
     return slice(this, specs);
   }
+  /** Method form of {@link take}: `take(this, ...)`. */
   take(indices: NDArray | readonly number[] | number, axis?: number): NDArray {
     return take(this, indices, axis);
   }
+  /** Method form of {@link matmul}: `matmul(this, ...)`. */
   matmul(other: NDArray): NDArray {
     return matmul(this, other);
   }

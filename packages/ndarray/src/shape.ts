@@ -1,5 +1,6 @@
 import { IndexError, ShapeError } from "./errors";
 
+/** The length of each axis, outermost first. */
 export type Shape = readonly number[];
 
 /** `[2,3]`: the form every error message uses. */

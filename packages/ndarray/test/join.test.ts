@@ -297,7 +297,7 @@ describe("split", () => {
       "split: the number of sections must be a positive integer, got 0",
     );
     expect(() => split(x, 1.5)).toThrow(ShapeError);
-    expect(() => split(x, [1.5])).toThrow(IndexError);
+    expect(() => split(x, [1.5])).toThrow(DTypeError);
     expect(() => split(x, 1, 2)).toThrow(IndexError);
     expect(() => split(x, 1, 2)).toThrow(
       "split: axis 2 is out of bounds for an array of shape [5,2]",

@@ -5,7 +5,11 @@ import { checkArray, mapArrays } from "./operands";
 const identity = (x: number) => x;
 const truthy = (x: number) => (x !== 0 ? 1 : 0);
 
-/** A contiguous copy converted to `dtype`: floats truncate toward zero into int32, non-zero (and NaN) is true. */
+/**
+ * A contiguous copy converted to `dtype`. Floats truncate toward zero into int32; NaN, ±Infinity
+ * and values outside int32 wrap modulo 2^32 (NaN and ±Infinity give 0) where NumPy's C cast is
+ * undefined (it gives INT_MIN with a warning). Into bool, non-zero (and NaN) is true.
+ */
 export function astype(x: NDArray, dtype: DType): NDArray {
   checkArray(x, "astype");
   checkDType(dtype, "astype");

@@ -161,9 +161,8 @@ export function split(
   } else if (Array.isArray(indicesOrSections)) {
     for (const point of indicesOrSections) {
       if (!Number.isInteger(point)) {
-        throw new IndexError(
-          `split: split points must be integers, got [${indicesOrSections.join(",")}]`,
-        );
+        // A fractional position is a float index: DTypeError, as for slice bounds and take.
+        throw new DTypeError(`split: split points must be integers, got ${point}`);
       }
       bounds.push(point);
     }
