@@ -22,19 +22,7 @@ import {
   zeros,
 } from "../src/index";
 import { expectLayoutInvariant, expectSameArray } from "./layouts";
-import { FOLDS, flatValues, lcg, naiveReduce } from "./reference";
-
-type Reduction = (x: NDArray, axis?: Axis, keepdims?: boolean) => NDArray;
-const REDUCTIONS: Record<string, Reduction> = {
-  sum,
-  prod,
-  max,
-  min,
-  mean,
-  variance,
-  std,
-  logsumexp,
-};
+import { FOLDS, flatValues, lcg, naiveReduce, REDUCTIONS, type Reduction } from "./reference";
 
 function sample(shape: number[], dtype: DType = "float64", seed = 1): NDArray {
   const next = lcg(seed);

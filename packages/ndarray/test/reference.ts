@@ -1,4 +1,31 @@
-import { copy, type NDArray } from "../src/index";
+import {
+  type Axis,
+  copy,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type NDArray,
+  prod,
+  std,
+  sum,
+  variance,
+} from "../src/index";
+
+/** A reduction as the tests call it. */
+export type Reduction = (x: NDArray, axis?: Axis, keepdims?: boolean) => NDArray;
+
+/** Every axis reduction with a float result, by name (what FOLDS has a reference for). */
+export const REDUCTIONS: Record<string, Reduction> = {
+  sum,
+  prod,
+  max,
+  min,
+  mean,
+  variance,
+  std,
+  logsumexp,
+};
 
 // Naive reference implementations the core tests compare with: written for clarity, one
 // element at a time, sharing no code with the library beyond reading an array's values.
