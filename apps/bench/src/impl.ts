@@ -52,8 +52,11 @@ function ndarrayOutput(x: NDArray): Output {
   return { shape: x.shape, at: (i) => flat[base + i] as number };
 }
 
+/** What a hand-written loop returns: float32 data, int32 indices or a 0/1 mask. */
+export type LoopOutput = Float32Array | Int32Array | Uint8Array;
+
 /** Wraps a hand-written loop that returns a fresh row-major array of the given shape. */
-export function jsImpl(shape: readonly number[], op: () => Float32Array): Impl {
+export function jsImpl(shape: readonly number[], op: () => LoopOutput): Impl {
   return {
     call: op,
     callAndRead() {

@@ -86,6 +86,11 @@ export const FAMILIES: readonly Family[] = [
   "reduction",
   "transpose-copy",
   "matmul",
+  "argmax",
+  "take",
+  "concat",
+  "im2col",
+  "compare/where",
 ];
 
 /** The zerograd / hand-written block: worst and geometric-mean time ratio per family. */

@@ -8,7 +8,12 @@ export type Family =
   | "broadcast add, in place"
   | "unary"
   | "reduction"
-  | "transpose-copy";
+  | "transpose-copy"
+  | "argmax"
+  | "take"
+  | "concat"
+  | "im2col"
+  | "compare/where";
 
 /** The verdict of comparing a result with a float64 (or exact) reference. */
 export interface Check {

@@ -4,8 +4,15 @@ export interface Plan {
   reps: number;
   /** Fewest timed samples per implementation, whatever the budget says. */
   minReps: number;
-  /** Warm-up calls before timing (fewer when a call is slow). */
+  /** Fewest warm-up calls before timing (one when a call is slow). */
   warmup: number;
+  /**
+   * Warm-up goes on to this many calls while it has spent less than `warmupMs`: some kernels
+   * are optimised, thrown away at a garbage collection and optimised again over their first
+   * dozen calls, and timing them earlier measures the compiler rather than the loop.
+   */
+  warmupCalls: number;
+  warmupMs: number;
   /** A sample repeats the call until it lasts at least this long, so timer noise stays small. */
   minSampleMs: number;
   /** Wall time one implementation may spend on its samples of one case. */
@@ -29,8 +36,24 @@ const SLOW_CALL_MS = 2000;
 /** The measuring presets: `--quick` trades precision for a run of about a minute. */
 export function plan(quick: boolean): Plan {
   return quick
-    ? { reps: 5, minReps: 1, warmup: 2, minSampleMs: 10, budgetMs: 800 }
-    : { reps: 9, minReps: 3, warmup: 3, minSampleMs: 25, budgetMs: 3000 };
+    ? {
+        reps: 5,
+        minReps: 1,
+        warmup: 2,
+        warmupCalls: 20,
+        warmupMs: 100,
+        minSampleMs: 10,
+        budgetMs: 800,
+      }
+    : {
+        reps: 9,
+        minReps: 3,
+        warmup: 3,
+        warmupCalls: 20,
+        warmupMs: 300,
+        minSampleMs: 25,
+        budgetMs: 3000,
+      };
 }
 
 /** Milliseconds from a monotonic clock. */
@@ -82,8 +105,13 @@ export function measure(
     if (firstMs >= SLOW_CALL_MS) {
       samples.push(firstMs);
     } else {
-      const warmups = firstMs > settings.budgetMs / 4 ? 1 : settings.warmup;
-      for (let i = 0; i < warmups; i++) perCall = timeCalls(call, 1);
+      const slow = firstMs > settings.budgetMs / 4;
+      const fewest = slow ? 1 : settings.warmup;
+      const most = slow ? 1 : settings.warmupCalls;
+      const start = nowMs();
+      for (let i = 0; i < most && (i < fewest || nowMs() - start < settings.warmupMs); i++) {
+        perCall = timeCalls(call, 1);
+      }
     }
     const inner = Math.max(1, Math.min(100_000, Math.ceil(settings.minSampleMs / perCall)));
     const affordable = Math.floor(settings.budgetMs / (perCall * inner));

@@ -1,9 +1,14 @@
 import type { Section } from "../section";
 import { addSection } from "./add";
+import { argmaxSection } from "./argmax";
+import { concatSection } from "./concat";
+import { im2colSection } from "./im2col";
 import { matmulSection } from "./matmul";
 import { sumSection } from "./sum";
+import { takeSection } from "./take";
 import { transposeSection } from "./transpose";
 import { unarySection } from "./unary";
+import { whereSection } from "./where";
 
 /** Every section, in the order they run and print. */
 export const SECTIONS: readonly Section[] = [
@@ -12,4 +17,9 @@ export const SECTIONS: readonly Section[] = [
   unarySection,
   sumSection,
   transposeSection,
+  argmaxSection,
+  takeSection,
+  concatSection,
+  im2colSection,
+  whereSection,
 ];
