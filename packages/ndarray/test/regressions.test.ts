@@ -98,3 +98,37 @@ describe("review regressions", () => {
     expect(sum(array([3e38, 3e38, -3e38])).item()).toBe(Math.fround(3e38));
   });
 });
+
+describe("fast paths found by the benchmark agree with the general ones", () => {
+  it("argmax/argmin over leading axes of a contiguous array (ties, NaN)", async () => {
+    const { argmax, argmin, transpose } = await import("../src/index");
+    const values = [
+      [1, 5, Number.NaN, 2],
+      [3, 5, 0, Number.NaN],
+      [3, 1, Number.NaN, 7],
+    ];
+    const x = array(values, "float64");
+    // The same values through a transposed (non-contiguous) view take the general path.
+    const strided = transpose(
+      array(values[0]?.map((_, j) => values.map((r) => r[j] as number)) as number[][], "float64"),
+    );
+    expect(strided.isContiguous).toBe(false);
+    for (const op of [argmax, argmin]) {
+      expect(op(x, 0).toArray()).toEqual(op(strided, 0).toArray());
+      expect(op(x, [0, 1]).toArray()).toEqual(op(strided, [0, 1]).toArray());
+    }
+    expect(argmax(x, 0).toArray()).toEqual([1, 0, 0, 1]);
+    expect(argmin(x, 0, true).toArray()).toEqual([[0, 2, 0, 1]]);
+    const cube = arange(24, undefined, 1, "float64").reshape([2, 3, 4]);
+    expect(argmax(cube, [0, 1]).toArray()).toEqual([5, 5, 5, 5]);
+  });
+
+  it("take of single elements along the last axis", () => {
+    const x = arange(12, undefined, 1, "float32").reshape([3, 4]);
+    expect(take(x, [3, 0, -1], 1).toArray()).toEqual([
+      [3, 0, 3],
+      [7, 4, 7],
+      [11, 8, 11],
+    ]);
+  });
+});

@@ -148,11 +148,20 @@ export function take(
   const src = contiguous(source);
   const out = allocate(x.dtype, outer * picks.length * inner);
   const data = src.data;
-  for (let o = 0; o < outer; o++) {
-    for (let p = 0; p < picks.length; p++) {
-      const from = src.offset + (o * length + (picks[p] as number)) * inner;
-      const to = (o * picks.length + p) * inner;
-      for (let i = 0; i < inner; i++) out[to + i] = data[from + i] as number;
+  if (inner === 1) {
+    // Picking single elements (take along the last axis): no innermost loop of length 1.
+    for (let o = 0, to = 0; o < outer; o++) {
+      const row = src.offset + o * length;
+      for (let p = 0; p < picks.length; p++, to++)
+        out[to] = data[row + (picks[p] as number)] as number;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let p = 0; p < picks.length; p++) {
+        const from = src.offset + (o * length + (picks[p] as number)) * inner;
+        const to = (o * picks.length + p) * inner;
+        for (let i = 0; i < inner; i++) out[to + i] = data[from + i] as number;
+      }
     }
   }
   const shape = [...source.shape.slice(0, ax), ...idx.shape, ...source.shape.slice(ax + 1)];

@@ -81,8 +81,13 @@ export function concat(xs: readonly NDArray[], axis = 0): NDArray {
     const block = (x.shape[ax] as number) * inner;
     if (block === 0) continue;
     if (outer === 1) {
-      // The whole input lands in one contiguous range: let the kernel read any strides.
-      engine().map(identity, x.shape, out.subarray(start, start + block), [x]);
+      // The whole input lands in one contiguous range: a memory copy when the layouts and
+      // types agree, else the kernel reads any strides and converts.
+      if (x.isContiguous && x.dtype === dtype) {
+        out.set(x.data.subarray(x.offset, x.offset + block), start);
+      } else {
+        engine().map(identity, x.shape, out.subarray(start, start + block), [x]);
+      }
     } else {
       const src = x.isContiguous ? x : astype(x, dtype);
       for (

@@ -179,8 +179,16 @@ function argReduce(
       `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)}, axes [${axes.join(",")}])`,
     );
   }
-  // Move the reduced axes last (in their order) and make the rows contiguous: one scan per
-  // output element; the index is the flat position within the reduced axes, row-major.
+  const shape = keepdims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : kept.map((i) => x.shape[i] as number);
+  // Reduced axes leading a contiguous array (argmax over axis 0): keep a running best per
+  // output element and sweep the rows in memory order, instead of transposing first.
+  if (x.isContiguous && axes.every((a, i) => a === i) && kept.length > 0) {
+    return new NDArray(argOverLeadingRows(x, length, better), shape);
+  }
+  // Otherwise move the reduced axes last (in their order) and make the rows contiguous: one
+  // scan per output element; the index is the flat position within the reduced axes, row-major.
   const rows = contiguous(transpose(x, [...kept, ...axes]));
   const data = rows.data;
   const base = rows.offset;
@@ -199,10 +207,30 @@ function argReduce(
     }
     out[r] = at;
   }
-  const shape = keepdims
-    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
-    : kept.map((i) => x.shape[i] as number);
   return new NDArray(out, shape);
+}
+
+/** argmax/argmin over the leading `rows` rows of a contiguous x: row r wins where it is better. */
+function argOverLeadingRows(
+  x: NDArray,
+  rows: number,
+  better: (v: number, best: number) => boolean,
+): Int32Array {
+  const width = x.size / rows;
+  const data = x.data;
+  const best = new Float64Array(width);
+  for (let j = 0; j < width; j++) best[j] = data[x.offset + j] as number;
+  const at = new Int32Array(width);
+  for (let r = 1, row = x.offset + width; r < rows; r++, row += width) {
+    for (let j = 0; j < width; j++) {
+      const v = data[row + j] as number;
+      if (better(v, best[j] as number)) {
+        best[j] = v;
+        at[j] = r;
+      }
+    }
+  }
+  return at;
 }
 
 // The first NaN wins, as in NumPy; otherwise the first of equal extremes.
