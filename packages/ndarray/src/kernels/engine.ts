@@ -1,5 +1,5 @@
 import type { TypedArray } from "../dtype";
-import type { Shape } from "../shape";
+import { contiguousStrides, type Shape, shapeSize } from "../shape";
 import { createGemm, type GemmKernel } from "./gemm";
 import {
   canGenerateCode,
@@ -89,6 +89,32 @@ function flatWalk(strides: readonly number[], outStrides: readonly number[], sha
   return scalar ? "s" : dense ? "c" : "";
 }
 
+/**
+ * The axes an elementwise op walks, at least three (the kernels' loop nest), with strides for
+ * the output first and then each input. Most calls (same-layout operands, scalars) are one flat
+ * run; otherwise axes that every operand walks as one are merged.
+ */
+function iterationLayout(
+  shape: Shape,
+  outStrides: number[],
+  inputs: readonly StridedOperand[],
+): { shape: number[]; strides: number[][] } {
+  const flat = inputs.map((x) => flatWalk(x.strides, outStrides, shape));
+  if (flat.every((kind) => kind !== "")) {
+    const size = shapeSize(shape);
+    return {
+      shape: [1, 1, size],
+      strides: [[0, 0, 1], ...flat.map((kind) => [0, 0, kind === "c" ? 1 : 0])],
+    };
+  }
+  const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
+  while (collapsed.shape.length < 3) {
+    collapsed.shape.unshift(1);
+    for (const st of collapsed.strides) st.unshift(0);
+  }
+  return collapsed;
+}
+
 /** The plain-JavaScript engine, with loops from `factory` (compiled or interpreted). */
 export function createJsEngine(name: string, factory: () => LoopFactory): Engine {
   const loops = new LoopCache(factory);
@@ -99,68 +125,30 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       if (arity < 1 || arity > MAX_ARITY) {
         throw new RangeError(`map: functions of ${arity} inputs are not supported`);
       }
-      const outStrides: number[] = [];
-      let size = 1;
-      for (let d = shape.length - 1; d >= 0; d--) {
-        outStrides[d] = size;
-        size *= shape[d] as number;
-      }
-      if (size === 0) return;
-      const types = typeKey([out, ...inputs.map((x) => x.data)]);
-      const [x0, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
-
-      // Fast path (most calls: same-shape operands and scalars): one flat run.
-      const flat = inputs.map((x) => flatWalk(x.strides, outStrides, shape));
-      if (flat.every((kind) => kind !== "")) {
-        const pattern = flat.join("");
-        const loop = loops.map(fn, arity, pattern, types);
-        const step = (kind: string) => (kind === "c" ? 1 : 0);
-        loop(
-          out,
-          outOffset,
-          1,
-          1,
-          size,
-          x0.data,
-          x0.offset,
-          0,
-          0,
-          step(flat[0] as string),
-          x1?.data,
-          x1?.offset,
-          0,
-          0,
-          step(flat[1] ?? ""),
-          x2?.data,
-          x2?.offset,
-          0,
-          0,
-          step(flat[2] ?? ""),
-        );
-        return;
-      }
-
-      const collapsed = collapseAxes(shape, [outStrides, ...inputs.map((x) => x.strides)]);
+      const outStrides = contiguousStrides(shape);
+      if (shapeSize(shape) === 0) return;
+      const layout = iterationLayout(shape, outStrides, inputs);
       // The innermost three axes run inside the compiled kernel; leading ones (rare after
       // collapsing) are walked here, one kernel call per block.
-      while (collapsed.shape.length < 3) {
-        collapsed.shape.unshift(1);
-        for (const s of collapsed.strides) s.unshift(0);
-      }
-      const ndim = collapsed.shape.length;
-      const [n0, n1, n2] = collapsed.shape.slice(ndim - 3) as [number, number, number];
-      const inner = collapsed.strides.map((s) => s.slice(ndim - 3) as [number, number, number]);
-      const pattern = inner
-        .slice(1)
-        .map(([, , c]) => (c === 1 ? "c" : c === 0 ? "s" : "g"))
+      const ndim = layout.shape.length;
+      const [n0, n1, n2] = layout.shape.slice(ndim - 3) as [number, number, number];
+      const [, s0, s1, s2] = layout.strides.map((st) => st.slice(ndim - 3)) as [
+        unknown,
+        number[],
+        number[]?,
+        number[]?,
+      ];
+      const pattern = [s0, s1, s2]
+        .slice(0, arity)
+        .map((st) => (st?.[2] === 1 ? "c" : st?.[2] === 0 ? "s" : "g"))
         .join("");
-      const loop = loops.map(fn, arity, pattern, types);
+      const [x0, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
+      const loop = loops.map(fn, arity, pattern, typeKey([out, ...inputs.map((x) => x.data)]));
       const offsets = new Int32Array(MAX_ARITY + 1);
       offsets[0] = outOffset;
       inputs.forEach((x, j) => {
         offsets[j + 1] = x.offset;
       });
-      const [, s0, s1, s2] = inner as [unknown, number[], number[]?, number[]?];
       const call = () =>
         loop(
           out,
@@ -188,8 +176,8 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         call();
         return;
       }
-      const outerShape = [...collapsed.shape.slice(0, ndim - 3), 1];
-      const outerStrides = collapsed.strides.map((s) => [...s.slice(0, ndim - 3), 0]);
+      const outerShape = [...layout.shape.slice(0, ndim - 3), 1];
+      const outerStrides = layout.strides.map((st) => [...st.slice(0, ndim - 3), 0]);
       walkRows(outerShape, outerStrides, offsets, call);
     },
     reduce(fn, shape, x, accStrides, acc, pairwise) {
