@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Node-environment tests resolve through Vite's SSR resolver: only ssr.resolve.conditions
@@ -7,5 +8,8 @@ export default defineConfig({
   ssr: {
     resolve: { conditions: ["@zerograd/source", "module", "node", "development|production"] },
   },
-  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
+  },
 });
