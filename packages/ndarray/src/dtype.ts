@@ -24,6 +24,7 @@ export function checkDType(dtype: unknown, op: string): DType {
   return dtype;
 }
 
+/** Whether `dtype` is float32 or float64 (the dtypes autograd differentiates). */
 export function isFloat(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
 }

@@ -14,7 +14,7 @@ export {
   zeros,
   zerosLike,
 } from "./create";
-export { type DType, promoteTypes, type TypedArray } from "./dtype";
+export { type DType, isFloat, promoteTypes, type TypedArray } from "./dtype";
 export { DTypeError, IndexError, NDArrayError, ShapeError } from "./errors";
 export { type ArrayOrScalar, NDArray, type NestedArray } from "./ndarray";
 export {
@@ -78,4 +78,11 @@ export {
   where,
 } from "./ops/unary";
 export { Random, type RandomFloatOptions } from "./random";
-export type { Shape } from "./shape";
+export {
+  formatShape,
+  normalizeAxes,
+  normalizeAxis,
+  reducedShape,
+  type Shape,
+  shapeSize,
+} from "./shape";

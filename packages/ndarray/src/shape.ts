@@ -8,6 +8,7 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(",")}]`;
 }
 
+/** The number of elements of an array of `shape` (1 for `[]`). */
 export function shapeSize(shape: Shape): number {
   let size = 1;
   for (const d of shape) size *= d;
@@ -83,4 +84,14 @@ export function normalizeAxes(
     seen.add(resolved);
   }
   return [...seen].sort((x, y) => x - y);
+}
+
+/**
+ * The shape a reduction over `axes` (already normalised) leaves: those axes dropped, or kept as
+ * length 1 with `keepdims`. Autograd's reduction backward reshapes gradients with it.
+ */
+export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
+  return keepdims
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
 }

@@ -26,7 +26,7 @@ export type GemmKernel = (
 
 /**
  * Reference GEMM: writes out[outOffset + i*n + j] = sum_p a[i,p] * b[p,j] for an [m,k]·[k,n]
- * product, accumulating in float64. Used where sizes are tiny and as the oracle in tests.
+ * product, accumulating in float64. The fallback of `vectorGemm` and the oracle in tests.
  */
 export function naiveGemm(
   m: number,
@@ -37,13 +37,44 @@ export function naiveGemm(
   out: TypedArray,
   outOffset: number,
 ): void {
+  dotProducts(m, n, k, a, b, out, outOffset, false);
+}
+
+/**
+ * The int32 product, as NumPy's int32 matmul: every multiply and add wraps to 32 bits, so sums
+ * that pass 2^53 stay exact modulo 2^32 (float64 accumulation would round them).
+ */
+export function int32Gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixOperand,
+  b: MatrixOperand,
+  out: TypedArray,
+  outOffset: number,
+): void {
+  dotProducts(m, n, k, a, b, out, outOffset, true);
+}
+
+function dotProducts(
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixOperand,
+  b: MatrixOperand,
+  out: TypedArray,
+  outOffset: number,
+  wrapInt32: boolean,
+): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
       let ai = a.offset + i * a.rowStride;
       let bi = b.offset + j * b.colStride;
       for (let p = 0; p < k; p++, ai += a.colStride, bi += b.rowStride) {
-        s += (a.data[ai] as number) * (b.data[bi] as number);
+        const x = a.data[ai] as number;
+        const y = b.data[bi] as number;
+        s = wrapInt32 ? (s + Math.imul(x, y)) | 0 : s + x * y;
       }
       out[outOffset + i * n + j] = s;
     }
@@ -222,12 +253,18 @@ export function vectorGemm(
  * beats an unpacked loop even at 4×4×4, because the loop pays a float32→float64 conversion and
  * typed-array checks on every load) and `vectorGemm` for matrix-vector ones. The panel kernel
  * is asm.js when `allowCodegen()` says code generation is allowed (asked once, on the first
- * matrix product), plain JavaScript otherwise. Sums are float64, rounded once into `out`.
+ * is asm.js when `allowCodegen()` says code generation is allowed (asked once, on the first
+ * matrix product), plain JavaScript otherwise. Sums are float64, rounded once into `out`; an
+ * Int32Array `out` gets `int32Gemm`, which wraps like NumPy's int32 matmul.
  */
 export function createGemm(allowCodegen: () => boolean): GemmKernel {
   let kernel: PanelKernel | undefined;
   return (m, n, k, a, b, out, outOffset) => {
     if (m === 0 || n === 0) return;
+    if (out instanceof Int32Array) {
+      int32Gemm(m, n, k, a, b, out, outOffset);
+      return;
+    }
     if (m === 1 || n === 1) {
       vectorGemm(m, n, k, a, b, out, outOffset);
       return;

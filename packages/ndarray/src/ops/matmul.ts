@@ -2,7 +2,6 @@ import { broadcastShapesFor } from "../broadcast";
 import { allocate, type DType, promoteTypes } from "../dtype";
 import { ShapeError } from "../errors";
 import { engine } from "../kernels/engine";
-import type { GemmKernel } from "../kernels/gemm";
 import { NDArray } from "../ndarray";
 import { formatShape, shapeSize } from "../shape";
 import { astype } from "./copy";
@@ -15,21 +14,6 @@ import { checkArray } from "./operands";
 function computeType(dtype: DType): DType {
   return dtype === "bool" ? "float64" : dtype;
 }
-
-/** The int32 product: every multiply and add wraps to 32 bits, so sums past 2^53 stay exact mod 2^32. */
-const int32Gemm: GemmKernel = (m, n, k, a, b, out, outOffset) => {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let ai = a.offset + i * a.rowStride;
-      let bi = b.offset + j * b.colStride;
-      for (let p = 0; p < k; p++, ai += a.colStride, bi += b.rowStride) {
-        s = (s + Math.imul(a.data[ai] as number, b.data[bi] as number)) | 0;
-      }
-      out[outOffset + i * n + j] = s;
-    }
-  }
-};
 
 /**
  * Matrix product with NumPy semantics: 1-D operands are promoted to a row (left) or a column
@@ -88,7 +72,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const counter = new Array<number>(batch.length).fill(0);
   let aOffset = left.offset;
   let bOffset = right.offset;
-  const gemm = compute === "int32" ? int32Gemm : engine().gemm;
+  const gemm = engine().gemm;
   for (let t = 0; t < batches; t++) {
     gemm(
       m,

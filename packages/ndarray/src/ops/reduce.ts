@@ -2,7 +2,7 @@ import { allocate, type DType, floatResult, isFloat } from "../dtype";
 import { ShapeError } from "../errors";
 import { engine, type ScalarFn } from "../kernels/engine";
 import { NDArray } from "../ndarray";
-import { contiguousStrides, formatShape, normalizeAxes, shapeSize } from "../shape";
+import { contiguousStrides, formatShape, normalizeAxes, reducedShape, shapeSize } from "../shape";
 import { sub } from "./binary";
 import { astype, contiguous } from "./copy";
 import { checkArray } from "./operands";
@@ -42,7 +42,7 @@ const MIN: Reduction = {
   needsElements: true,
 };
 
-/** Result of a reduction: float64 accumulators over the kept axes, plus the shapes to present them. */
+/** A reduction's float64 accumulators, the result shape, and how many elements each one folded. */
 interface Accumulated {
   acc: Float64Array;
   shape: number[];
@@ -58,7 +58,7 @@ function accumulate(
 ): Accumulated {
   checkArray(x, op);
   const axes = normalizeAxes(axis, x.ndim, op, x.shape);
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const withOnes = reducedShape(x.shape, axes, true);
   let count = 1;
   for (const a of axes) count *= x.shape[a] as number;
   if (r.needsElements && count === 0) {
@@ -66,14 +66,14 @@ function accumulate(
       `${op}: zero-size reduction over axes [${axes.join(",")}] of shape ${formatShape(x.shape)} has no identity`,
     );
   }
-  const acc = new Float64Array(shapeSize(kept)).fill(r.init);
-  const accStrides = contiguousStrides(kept).map((s, i) => (axes.includes(i) ? 0 : s));
+  const acc = new Float64Array(shapeSize(withOnes)).fill(r.init);
+  const accStrides = contiguousStrides(withOnes).map((s, i) => (axes.includes(i) ? 0 : s));
   engine().reduce(r.fn, x.shape, x, accStrides, acc, r.pairwise);
-  const shape = keepdims ? kept : x.shape.filter((_, i) => !axes.includes(i));
-  return { acc, shape, count };
+  return { acc, shape: reducedShape(x.shape, axes, keepdims), count };
 }
 
-function present(values: Float64Array, shape: number[], dtype: DType): NDArray {
+/** The float64 accumulators as an array of the result dtype (rounded or wrapped on the way). */
+function castAccumulators(values: Float64Array, shape: number[], dtype: DType): NDArray {
   if (dtype === "float64") return new NDArray(values, shape);
   const out = allocate(dtype, values.length);
   out.set(values);
@@ -81,38 +81,38 @@ function present(values: Float64Array, shape: number[], dtype: DType): NDArray {
 }
 
 /** Integer and bool sums and products are int32; floats keep their dtype. */
-const countingType = (dtype: DType): DType => (isFloat(dtype) ? dtype : "int32");
+const sumDType = (dtype: DType): DType => (isFloat(dtype) ? dtype : "int32");
 
 /** Sum over `axis` (float sums are pairwise, with float64 accumulators). */
 export function sum(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const { acc, shape } = accumulate("sum", x, axis, keepdims, SUM);
-  return present(acc, shape, countingType(x.dtype));
+  return castAccumulators(acc, shape, sumDType(x.dtype));
 }
 
 /** Product over `axis`; int32 and bool give int32, wrapping on overflow like C. */
 export function prod(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const integral = x instanceof NDArray && !isFloat(x.dtype);
   const { acc, shape } = accumulate("prod", x, axis, keepdims, integral ? PROD_INT : PROD);
-  return present(acc, shape, countingType(x.dtype));
+  return castAccumulators(acc, shape, sumDType(x.dtype));
 }
 
 /** Maximum over `axis`; NaN propagates; a ShapeError for an empty reduction. */
 export function max(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const { acc, shape } = accumulate("max", x, axis, keepdims, MAX);
-  return present(acc, shape, x.dtype);
+  return castAccumulators(acc, shape, x.dtype);
 }
 
 /** Minimum over `axis`; NaN propagates; a ShapeError for an empty reduction. */
 export function min(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const { acc, shape } = accumulate("min", x, axis, keepdims, MIN);
-  return present(acc, shape, x.dtype);
+  return castAccumulators(acc, shape, x.dtype);
 }
 
 /** Arithmetic mean over `axis` (int and bool give float32; an empty mean is NaN). */
 export function mean(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const { acc, shape, count } = accumulate("mean", x, axis, keepdims, SUM);
   for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) / count;
-  return present(acc, shape, floatResult(x.dtype));
+  return castAccumulators(acc, shape, floatResult(x.dtype));
 }
 
 /** Population variance in float64 (two passes: the mean, then the mean squared deviation). */
@@ -155,10 +155,8 @@ export function logsumexp(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   const result = new Float64Array(total.size);
   const totals = total.data;
   for (let i = 0; i < result.length; i++) result[i] = (totals[i] as number) + (shift[i] as number);
-  const shape = keepdims
-    ? peak.shape
-    : x.shape.filter((_, i) => !normalizeAxes(axis, x.ndim, "logsumexp").includes(i));
-  return present(result, shape, floatResult(x.dtype));
+  const axes = normalizeAxes(axis, x.ndim, "logsumexp");
+  return castAccumulators(result, reducedShape(x.shape, axes, keepdims), floatResult(x.dtype));
 }
 
 function argReduce(
@@ -171,7 +169,7 @@ function argReduce(
   checkArray(x, op);
   // null is accepted as "no axis", the way Python code passes axis=None.
   const axes = normalizeAxes(axis ?? undefined, x.ndim, op, x.shape);
-  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const keptAxes = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   let length = 1;
   for (const a of axes) length *= x.shape[a] as number;
   if (length === 0) {
@@ -179,17 +177,15 @@ function argReduce(
       `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)}, axes [${axes.join(",")}])`,
     );
   }
-  const shape = keepdims
-    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
-    : kept.map((i) => x.shape[i] as number);
+  const shape = reducedShape(x.shape, axes, keepdims);
   // Reduced axes leading a contiguous array (argmax over axis 0): keep a running best per
   // output element and sweep the rows in memory order, instead of transposing first.
-  if (x.isContiguous && axes.every((a, i) => a === i) && kept.length > 0) {
+  if (x.isContiguous && axes.every((a, i) => a === i) && keptAxes.length > 0) {
     return new NDArray(argOverLeadingRows(x, length, better), shape);
   }
   // Otherwise move the reduced axes last (in their order) and make the rows contiguous: one
   // scan per output element; the index is the flat position within the reduced axes, row-major.
-  const rows = contiguous(transpose(x, [...kept, ...axes]));
+  const rows = contiguous(transpose(x, [...keptAxes, ...axes]));
   const data = rows.data;
   const base = rows.offset;
   const count = rows.size / length;
