@@ -253,7 +253,6 @@ export function vectorGemm(
  * beats an unpacked loop even at 4×4×4, because the loop pays a float32→float64 conversion and
  * typed-array checks on every load) and `vectorGemm` for matrix-vector ones. The panel kernel
  * is asm.js when `allowCodegen()` says code generation is allowed (asked once, on the first
- * is asm.js when `allowCodegen()` says code generation is allowed (asked once, on the first
  * matrix product), plain JavaScript otherwise. Sums are float64, rounded once into `out`; an
  * Int32Array `out` gets `int32Gemm`, which wraps like NumPy's int32 matmul.
  */
