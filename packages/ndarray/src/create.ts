@@ -27,7 +27,6 @@ function isTypedArray(x: unknown): x is ArrayBufferView & ArrayLike<number> {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
 
-/** Infers the shape of nested arrays and flattens them, rejecting ragged or non-numeric input. */
 /** A short text of a value for error messages (user input can be huge). */
 function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -41,6 +40,7 @@ function asNested(v: unknown): unknown {
   return v;
 }
 
+/** Infers the shape of nested arrays and flattens them, rejecting ragged or non-numeric input. */
 function flattenNested(values: NestedArray): { flat: number[]; shape: number[]; allBool: boolean } {
   const shape: number[] = [];
   for (let v: unknown = values; Array.isArray(v); v = asNested(v[0])) shape.push(v.length);

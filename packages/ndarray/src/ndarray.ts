@@ -76,6 +76,9 @@ export class NDArray {
     if (!steps.every(Number.isInteger)) {
       throw new ShapeError(`NDArray: strides ${formatShape(steps)} must be integers`);
     }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new IndexError(`NDArray: offset must be a non-negative integer, got ${offset}`);
+    }
     if (shapeSize(dims) > 0) {
       let lo = offset;
       let hi = offset;
@@ -84,7 +87,7 @@ export class NDArray {
         if (reach < 0) lo += reach;
         else hi += reach;
       });
-      if (lo < 0 || hi >= data.length || !Number.isInteger(offset)) {
+      if (lo < 0 || hi >= data.length) {
         throw new IndexError(
           `NDArray: shape ${formatShape(dims)} with strides ${formatShape(steps)} and offset ${offset} reads outside a buffer of ${data.length}`,
         );

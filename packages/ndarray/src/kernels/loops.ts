@@ -1,8 +1,9 @@
 import type { TypedArray } from "../dtype";
 
 /**
- * A scalar function an elementwise op applies: `(a, b) => a + b`. It must be self-contained (no
- * references to module variables, only `Math`), because compiled loops inline its source text.
+ * A scalar function an elementwise op applies: `(a, b) => a + b`. It should be self-contained
+ * (no references to module variables, only globals such as `Math`): compiled loops inline its
+ * source text, and a function that cannot be rebuilt from it runs in slower interpreted loops.
  */
 export type ScalarFn = (...args: number[]) => number;
 

@@ -86,11 +86,12 @@ export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
 }
 
 /** Checks int32 indices against `length` and returns them resolved (negatives from the end). */
+/** `axis` undefined: the indices address the flattened array. */
 function resolveIndices(
   op: string,
   indices: NDArray,
   length: number,
-  axis: number,
+  axis: number | undefined,
   shape: readonly number[],
 ): Int32Array {
   if (indices.dtype !== "int32") {
@@ -102,7 +103,7 @@ function resolveIndices(
     const v = flat[i] as number;
     if (v < -length || v >= length) {
       throw new IndexError(
-        `${op}: index ${v} is out of bounds for axis ${axis} with size ${length} (shape ${formatShape(shape)})`,
+        `${op}: index ${v} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
       );
     }
     resolved[i] = v < 0 ? v + length : v;
@@ -142,7 +143,7 @@ export function take(
   const source = flat ? reshape(x, [x.size]) : x;
   const ax = flat ? 0 : normalizeAxis(axis, x.ndim, "take", x.shape);
   const length = source.shape[ax] as number;
-  const picks = resolveIndices("take", idx, length, ax, x.shape);
+  const picks = resolveIndices("take", idx, length, flat ? undefined : ax, x.shape);
   const outer = shapeSize(source.shape.slice(0, ax));
   const inner = shapeSize(source.shape.slice(ax + 1));
   const src = contiguous(source);
@@ -171,7 +172,9 @@ export function take(
 /**
  * The adjoint of `take`: a copy of `target` with each slice of `values` added at its index
  * along `axis` (flattened without one). Repeated indices accumulate. `values` must have the
- * shape `take(target, indices, axis)` would return. `target` itself is not modified.
+ * shape `take(target, indices, axis)` would return. The result has `target`'s shape and the
+ * dtype `target` and `values` promote to (bool + bool stays bool, as logical or); `target`
+ * itself is not modified.
  */
 export function scatterAdd(
   target: NDArray,
@@ -192,7 +195,7 @@ export function scatterAdd(
       `scatterAdd: values of shape ${formatShape(values.shape)} do not match ${formatShape(expected)} (target ${formatShape(target.shape)}, indices ${formatShape(idx.shape)}, axis ${axis ?? "none"})`,
     );
   }
-  const picks = resolveIndices("scatterAdd", idx, length, ax, target.shape);
+  const picks = resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
   const dtype = promoteTypes(target.dtype, values.dtype);
   const out = astype(target, dtype).data;
   const src = copy(values).data;

@@ -137,8 +137,8 @@ export function stack(xs: readonly NDArray[], axis = 0): NDArray {
  * axis length must be divisible by n); a list of split points `[i, j, ...]` gives
  * `x[:i], x[i:j], ..., x[last:]` along the axis, with Python slice semantics (negative points
  * count from the end; out-of-order points give empty parts). Throws ShapeError for a section
- * count that is not a positive integer or does not divide the axis, IndexError for a bad axis
- * or a non-integer split point.
+ * count that is not a positive integer or does not divide the axis, IndexError for a bad axis,
+ * DTypeError for a non-integer split point.
  */
 export function split(
   x: NDArray,

@@ -136,7 +136,8 @@ export function broadcastTo(x: NDArray, shape: Shape): NDArray {
 
 /**
  * Sums `x` down to `shape`, the adjoint of `broadcastTo`: leading extra axes and axes where
- * `shape` has 1 are summed. `shape` must broadcast to `x.shape`.
+ * `shape` has 1 are summed. `shape` must broadcast to `x.shape`. When the shapes already match
+ * it returns `x` itself, not a copy (so do not use the result as an `out` you then write).
  */
 export function sumTo(x: NDArray, shape: Shape): NDArray {
   checkArray(x, "sumTo");

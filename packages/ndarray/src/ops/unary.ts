@@ -28,8 +28,8 @@ function floating(op: string, x: NDArray, fn: ScalarFn, options: OutOption | und
   return unary(op, x, fn, floatResult(x.dtype), options);
 }
 
-// Scalar functions live at module level: the kernels cache a compiled loop per function
-// object, so a closure created on every call would be recompiled on every call.
+// Scalar functions live at module level, so the kernels find their compiled loops by object
+// identity (one WeakMap lookup) rather than by comparing source text.
 const negate = (v: number) => -v;
 const magnitude = (v: number) => Math.abs(v);
 const signum = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : v);
