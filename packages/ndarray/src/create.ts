@@ -87,7 +87,8 @@ function isNestedOrArrayLike(x: unknown): x is NestedArray[] | ArrayLike<number>
   return typeof length === "number" && Number.isInteger(length) && length >= 0;
 }
 
-function typedArrayDType(x: ArrayBufferView): DType {
+/** The dtype `array()` gives a typed array it copies (lenient, unlike `storageDType`). */
+function inferredDType(x: ArrayBufferView): DType {
   if (x instanceof Float64Array) return "float64";
   if (x instanceof Float32Array) return "float32";
   if (x instanceof Int32Array || x instanceof Int16Array || x instanceof Int8Array) return "int32";
@@ -120,7 +121,7 @@ export function array(
   if (values instanceof NDArray) {
     result = astype(values, requested ?? values.dtype);
   } else if (isTypedArray(values)) {
-    const dtype = requested ?? typedArrayDType(values);
+    const dtype = requested ?? inferredDType(values);
     const data = allocate(dtype, values.length);
     if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
     else data.set(values as ArrayLike<number>);
@@ -245,11 +246,11 @@ export function linspace(
   start: number,
   stop: number,
   num = 50,
-  options: { endpoint?: boolean; dtype?: DType } = {},
+  options: DType | { endpoint?: boolean; dtype?: DType } = {},
 ): NDArray {
   if (!Number.isInteger(num) || num < 0)
     throw new ShapeError(`linspace: num must be a non-negative integer, got ${num}`);
-  const endpoint = options.endpoint ?? true;
+  const endpoint = typeof options === "string" ? true : (options.endpoint ?? true);
   const dtype = dtypeFrom(options, "float32", "linspace");
   const data = allocate(dtype, num);
   const divisions = endpoint ? num - 1 : num;
@@ -264,10 +265,14 @@ export function linspace(
  * zeros elsewhere; float32 unless a dtype is given. A bad size is a ShapeError, a non-integer k
  * an IndexError.
  */
-export function eye(n: number, m?: number, options: { k?: number; dtype?: DType } = {}): NDArray {
+export function eye(
+  n: number,
+  m?: number,
+  options: DType | { k?: number; dtype?: DType } = {},
+): NDArray {
   const cols = m ?? n;
   const dims = checkShape([n, cols], "eye");
-  const k = options.k ?? 0;
+  const k = typeof options === "string" ? 0 : (options.k ?? 0);
   if (!Number.isInteger(k)) throw new IndexError(`eye: diagonal k must be an integer, got ${k}`);
   const dtype = dtypeFrom(options, "float32", "eye");
   const data = allocate(dtype, n * cols);

@@ -44,10 +44,11 @@ export function allocate(dtype: DType, length: number): TypedArray {
 }
 
 /**
- * The dtype whose storage is `data`'s type; a DTypeError for any other typed array (an
- * Int16Array, say, would otherwise pass for bool storage).
+ * The dtype stored in `data` (strict: an NDArray's own buffer); a DTypeError for any other typed
+ * array (an Int16Array, say, would otherwise pass for bool storage). `array()` instead converts
+ * other typed arrays, see `inferredDType` in create.ts.
  */
-export function dtypeOfTypedArray(data: TypedArray): DType {
+export function storageDType(data: TypedArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
   if (data instanceof Int32Array) return "int32";

@@ -1,4 +1,4 @@
-import { type DType, dtypeOfTypedArray, type TypedArray } from "./dtype";
+import { type DType, storageDType, type TypedArray } from "./dtype";
 import { IndexError, ShapeError } from "./errors";
 import { format } from "./format";
 import {
@@ -94,7 +94,7 @@ export class NDArray {
       }
     }
     this.data = data;
-    this.dtype = dtypeOfTypedArray(data);
+    this.dtype = storageDType(data);
     this.shape = Object.freeze(dims);
     this.strides = Object.freeze(steps);
     this.offset = offset;

@@ -132,3 +132,18 @@ describe("fast paths found by the benchmark agree with the general ones", () => 
     ]);
   });
 });
+
+describe("creators take the dtype the same ways", () => {
+  it("as a string or as { dtype }", async () => {
+    const { eye, linspace, zeros } = await import("../src/index");
+    expect(linspace(0, 1, 5, "float64").dtype).toBe("float64");
+    expect(linspace(0, 1, 4, { endpoint: false, dtype: "float64" }).toArray()).toEqual([
+      0, 0.25, 0.5, 0.75,
+    ]);
+    expect(eye(2, 3, "int32").toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(zeros([2], "float64").dtype).toBe("float64");
+  });
+});
