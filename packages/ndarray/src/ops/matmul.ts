@@ -1,9 +1,10 @@
-import { broadcastShapesFor } from "../broadcast";
+import { broadcastShapesFor, broadcastStrides } from "../broadcast";
 import { allocate, type DType, promoteTypes } from "../dtype";
 import { ShapeError } from "../errors";
 import { engine } from "../kernels/engine";
+import { walkRows } from "../kernels/walk";
 import { NDArray } from "../ndarray";
-import { formatShape, shapeSize } from "../shape";
+import { contiguousStrides, formatShape, shapeSize } from "../shape";
 import { astype } from "./copy";
 import { checkArray } from "./operands";
 
@@ -33,14 +34,13 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const left = a.dtype === compute ? a : astype(a, compute);
   const right = b.dtype === compute ? b : astype(b, compute);
 
-  const aShape = a.ndim === 1 ? [1, a.shape[0] as number] : [...a.shape];
-  const bShape = b.ndim === 1 ? [b.shape[0] as number, 1] : [...b.shape];
-  const aStrides = a.ndim === 1 ? [0, left.strides[0] as number] : [...left.strides];
-  const bStrides = b.ndim === 1 ? [right.strides[0] as number, 0] : [...right.strides];
-  const m = aShape[aShape.length - 2] as number;
-  const k = aShape[aShape.length - 1] as number;
-  const k2 = bShape[bShape.length - 2] as number;
-  const n = bShape[bShape.length - 1] as number;
+  // A 1-D left operand is a row [1,k], a 1-D right one a column [k,1] (stride 0 on the added axis).
+  const aShape = left.ndim === 1 ? [1, left.shape[0] as number] : [...left.shape];
+  const bShape = right.ndim === 1 ? [right.shape[0] as number, 1] : [...right.shape];
+  const aStrides = left.ndim === 1 ? [0, left.strides[0] as number] : [...left.strides];
+  const bStrides = right.ndim === 1 ? [right.strides[0] as number, 0] : [...right.strides];
+  const [m, k] = aShape.slice(-2) as [number, number];
+  const [k2, n] = bShape.slice(-2) as [number, number];
   if (k !== k2) {
     throw new ShapeError(
       `matmul: ${formatShape(a.shape)}·${formatShape(b.shape)}: inner dimensions differ (${k} vs ${k2})`,
@@ -56,54 +56,40 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
           aBatch,
           bBatch,
         );
-  const batches = shapeSize(batch);
-  const out = allocate(compute, batches * m * n);
+  const out = allocate(compute, shapeSize(batch) * m * n);
 
-  // Walk the broadcast batch index with per-operand offsets (stride 0 on broadcast batch axes).
-  const batchStride = (shape: number[], strides: number[]) => {
-    const lead = batch.length - shape.length + 2;
-    return batch.map((d, i) => {
-      const own = i - lead >= 0 ? (shape[i - lead] as number) : 1;
-      return own === 1 && d !== 1 ? 0 : i - lead >= 0 ? (strides[i - lead] as number) : 0;
-    });
-  };
-  const aBatchStrides = batchStride(aShape, aStrides);
-  const bBatchStrides = batchStride(bShape, bStrides);
-  const counter = new Array<number>(batch.length).fill(0);
-  let aOffset = left.offset;
-  let bOffset = right.offset;
+  // One GEMM per batch index: walk the broadcast batch axes (stride 0 where an operand repeats)
+  // with a trailing axis of length 1, so that each "row" the walker visits is one product.
+  const rowStride = (strides: number[]) => strides[strides.length - 2] as number;
+  const colStride = (strides: number[]) => strides[strides.length - 1] as number;
+  const walkStrides = [
+    [...broadcastStrides(aBatch, aStrides.slice(0, -2), batch), 0],
+    [...broadcastStrides(bBatch, bStrides.slice(0, -2), batch), 0],
+    [...contiguousStrides(batch).map((st) => st * m * n), 0],
+  ];
+  const offsets = Int32Array.from([left.offset, right.offset, 0]);
   const gemm = engine().gemm;
-  for (let t = 0; t < batches; t++) {
+  walkRows([...batch, 1], walkStrides, offsets, () =>
     gemm(
       m,
       n,
       k,
       {
         data: left.data,
-        offset: aOffset,
-        rowStride: aStrides[aStrides.length - 2] as number,
-        colStride: aStrides[aStrides.length - 1] as number,
+        offset: offsets[0] as number,
+        rowStride: rowStride(aStrides),
+        colStride: colStride(aStrides),
       },
       {
         data: right.data,
-        offset: bOffset,
-        rowStride: bStrides[bStrides.length - 2] as number,
-        colStride: bStrides[bStrides.length - 1] as number,
+        offset: offsets[1] as number,
+        rowStride: rowStride(bStrides),
+        colStride: colStride(bStrides),
       },
       out,
-      t * m * n,
-    );
-    for (let d = batch.length - 1; d >= 0; d--) {
-      if (++(counter[d] as number) < (batch[d] as number)) {
-        aOffset += aBatchStrides[d] as number;
-        bOffset += bBatchStrides[d] as number;
-        break;
-      }
-      aOffset -= (aBatchStrides[d] as number) * ((batch[d] as number) - 1);
-      bOffset -= (bBatchStrides[d] as number) * ((batch[d] as number) - 1);
-      counter[d] = 0;
-    }
-  }
+      offsets[2] as number,
+    ),
+  );
   const shape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
   const result = new NDArray(out, shape);
   return compute === dtype ? result : astype(result, dtype);
