@@ -317,8 +317,11 @@ describe("zero-size reductions", () => {
 
   it("max, min, argmax and argmin of nothing are ShapeErrors", () => {
     expect(() => max(e)).toThrow(ShapeError);
-    expect(() => min(e, 0)).toThrow("min: zero-size reduction over axes [0] of shape [0,3]");
+    expect(() => min(e, 0)).toThrow("min: cannot reduce zero elements (axes [0] of shape [0,3])");
     expect(() => argmax(e)).toThrow(ShapeError);
+    expect(() => argmax(e, 0)).toThrow(
+      "argmax: cannot reduce zero elements (axes [0] of shape [0,3])",
+    );
     expect(() => argmin(e, 0)).toThrow(ShapeError);
   });
 });

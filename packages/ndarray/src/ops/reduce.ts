@@ -63,7 +63,7 @@ function accumulate(
   for (const a of axes) count *= x.shape[a] as number;
   if (r.needsElements && count === 0) {
     throw new ShapeError(
-      `${op}: zero-size reduction over axes [${axes.join(",")}] of shape ${formatShape(x.shape)} has no identity`,
+      `${op}: cannot reduce zero elements (axes [${axes.join(",")}] of shape ${formatShape(x.shape)})`,
     );
   }
   const acc = new Float64Array(shapeSize(withOnes)).fill(r.init);
@@ -174,7 +174,7 @@ function argReduce(
   for (const a of axes) length *= x.shape[a] as number;
   if (length === 0) {
     throw new ShapeError(
-      `${op}: attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)}, axes [${axes.join(",")}])`,
+      `${op}: cannot reduce zero elements (axes [${axes.join(",")}] of shape ${formatShape(x.shape)})`,
     );
   }
   const shape = reducedShape(x.shape, axes, keepdims);
