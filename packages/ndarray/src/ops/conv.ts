@@ -37,18 +37,18 @@ function toPair(value: IntPair, name: string, min: number, op: string): [number,
 
 /** Everything the window loops need, in elements. */
 interface Geometry {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  oh: number;
-  ow: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  SH: number;
+  SW: number;
+  PH: number;
+  PW: number;
+  OH: number;
+  OW: number;
 }
 
 function geometry(
@@ -71,30 +71,30 @@ function geometry(
     );
   }
   return {
-    n,
-    c,
-    h,
-    w,
-    kh,
-    kw,
-    sh,
-    sw,
-    ph,
-    pw,
-    oh: convOutputSize(h, kh, sh, ph),
-    ow: convOutputSize(w, kw, sw, pw),
+    N: n,
+    C: c,
+    H: h,
+    W: w,
+    KH: kh,
+    KW: kw,
+    SH: sh,
+    SW: sw,
+    PH: ph,
+    PW: pw,
+    OH: convOutputSize(h, kh, sh, ph),
+    OW: convOutputSize(w, kw, sw, pw),
   };
 }
 
 /** The `col` shape for `g`: `[N·OH·OW, C·KH·KW]`, or `[N, C, KH, KW, OH, OW]`. */
 function colShape(g: Geometry, toMatrix: boolean): number[] {
-  return toMatrix ? [g.n * g.oh * g.ow, g.c * g.kh * g.kw] : [g.n, g.c, g.kh, g.kw, g.oh, g.ow];
+  return toMatrix ? [g.N * g.OH * g.OW, g.C * g.KH * g.KW] : [g.N, g.C, g.KH, g.KW, g.OH, g.OW];
 }
 
 /**
  * Visits every window element once, with `col` walked sequentially in the layout `toMatrix`
- * selects and the image read through its strides. `gather` copies image → col (im2col);
- * otherwise col is added into the image (col2im). Elements that fall into the padding are
+ * selects and the image read through its strides. Mode "im2col" copies image → col; mode
+ * "col2im" adds col into the image. Elements that fall into the padding are
  * skipped: their col entries stay 0, and nothing is added for them. Window ranges are clipped
  * per row, so the inner loops carry no bounds checks.
  */
@@ -105,23 +105,11 @@ function walkWindows(
   imageOffset: number,
   imageStrides: readonly number[],
   col: TypedArray,
-  gather: boolean,
+  mode: "im2col" | "col2im",
 ): void {
+  const gather = mode === "im2col";
   const [sN, sC, sH, sW] = imageStrides as [number, number, number, number];
-  const {
-    n: N,
-    c: C,
-    h: H,
-    w: W,
-    kh: KH,
-    kw: KW,
-    sh: SH,
-    sw: SW,
-    ph: PH,
-    pw: PW,
-    oh: OH,
-    ow: OW,
-  } = g;
+  const { N, C, H, W, KH, KW, SH, SW, PH, PW, OH, OW } = g;
   let i = 0;
   if (toMatrix) {
     // Rows (n, oh, ow), columns (c, kh, kw): the innermost run is one kernel row.
@@ -201,8 +189,8 @@ export function im2col(
   checkArray(x, "im2col");
   const g = geometry("im2col", x.shape, kernelSize, stride, pad);
   const shape = colShape(g, toMatrix);
-  const col = allocate(x.dtype, g.n * g.c * g.kh * g.kw * g.oh * g.ow);
-  walkWindows(g, toMatrix, x.data, x.offset, x.strides, col, true);
+  const col = allocate(x.dtype, g.N * g.C * g.KH * g.KW * g.OH * g.OW);
+  walkWindows(g, toMatrix, x.data, x.offset, x.strides, col, "im2col");
   return new NDArray(col, shape);
 }
 
@@ -232,7 +220,7 @@ export function col2im(
   const expected = colShape(g, toMatrix);
   if (!shapesEqual(col.shape, expected)) {
     throw new ShapeError(
-      `col2im: col of shape ${formatShape(col.shape)} does not match ${formatShape(expected)} for input ${formatShape(inputShape)} (kernel ${formatShape([g.kh, g.kw])}, stride ${formatShape([g.sh, g.sw])}, pad ${formatShape([g.ph, g.pw])})`,
+      `col2im: col of shape ${formatShape(col.shape)} does not match ${formatShape(expected)} for input ${formatShape(inputShape)} (kernel ${formatShape([g.KH, g.KW])}, stride ${formatShape([g.SH, g.SW])}, pad ${formatShape([g.PH, g.PW])})`,
     );
   }
   if (col.dtype === "bool") {
@@ -244,8 +232,8 @@ export function col2im(
   const src = contiguous(col);
   const columns =
     src.offset === 0 ? src.data : src.data.subarray(src.offset, src.offset + src.size);
-  const image = allocate(col.dtype, g.n * g.c * g.h * g.w);
-  const strides = [g.c * g.h * g.w, g.h * g.w, g.w, 1];
-  walkWindows(g, toMatrix, image, 0, strides, columns, false);
+  const image = allocate(col.dtype, g.N * g.C * g.H * g.W);
+  const strides = [g.C * g.H * g.W, g.H * g.W, g.W, 1];
+  walkWindows(g, toMatrix, image, 0, strides, columns, "col2im");
   return new NDArray(image, inputShape);
 }
