@@ -64,7 +64,7 @@ export function normalizeAxis(axis: number, ndim: number, op: string, shape?: Sh
  * sorted distinct axes. An axis out of range, repeated or not an integer is an IndexError.
  */
 export function normalizeAxes(
-  axis: number | readonly number[] | undefined,
+  axis: number | readonly number[] | null | undefined,
   ndim: number,
   op: string,
   shape?: Shape,

@@ -42,7 +42,7 @@ function sample(shape: number[], dtype: DType = "float64", seed = 1): NDArray {
 }
 
 function resolveAxes(axis: Axis, ndim: number): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : axis;
   return list.map((a) => (a < 0 ? a + ndim : a));
 }

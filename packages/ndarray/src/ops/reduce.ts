@@ -9,8 +9,8 @@ import { checkArray } from "./operands";
 import { transpose } from "./shape";
 import { exp, log, sqrt, square } from "./unary";
 
-/** Which axes to reduce: one, several (negatives allowed), or all when undefined. */
-export type Axis = number | readonly number[] | undefined;
+/** Which axes to reduce: one, several (negatives allowed), or all when undefined or null (Python's None). */
+export type Axis = number | readonly number[] | null | undefined;
 
 interface Reduction {
   readonly fn: ScalarFn;
