@@ -28,33 +28,15 @@ export type GemmKernel = (
  * Reference GEMM: writes out[outOffset + i*n + j] = sum_p a[i,p] * b[p,j] for an [m,k]·[k,n]
  * product, accumulating in float64. The fallback of `vectorGemm` and the oracle in tests.
  */
-export function naiveGemm(
-  m: number,
-  n: number,
-  k: number,
-  a: MatrixOperand,
-  b: MatrixOperand,
-  out: TypedArray,
-  outOffset: number,
-): void {
+export const naiveGemm: GemmKernel = (m, n, k, a, b, out, outOffset) =>
   dotProducts(m, n, k, a, b, out, outOffset, false);
-}
 
 /**
  * The int32 product, as NumPy's int32 matmul: every multiply and add wraps to 32 bits, so sums
  * that pass 2^53 stay exact modulo 2^32 (float64 accumulation would round them).
  */
-export function int32Gemm(
-  m: number,
-  n: number,
-  k: number,
-  a: MatrixOperand,
-  b: MatrixOperand,
-  out: TypedArray,
-  outOffset: number,
-): void {
+export const int32Gemm: GemmKernel = (m, n, k, a, b, out, outOffset) =>
   dotProducts(m, n, k, a, b, out, outOffset, true);
-}
 
 function dotProducts(
   m: number,
