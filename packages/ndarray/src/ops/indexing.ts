@@ -157,11 +157,15 @@ export function take(
         out[to] = data[row + (picks[p] as number)] as number;
     }
   } else {
+    // Long runs (rows of a dataset) are memory copies; short ones a plain loop, cheaper than
+    // the subarray a copy needs.
+    const bulk = inner >= 64;
     for (let o = 0; o < outer; o++) {
       for (let p = 0; p < picks.length; p++) {
         const from = src.offset + (o * length + (picks[p] as number)) * inner;
         const to = (o * picks.length + p) * inner;
-        for (let i = 0; i < inner; i++) out[to + i] = data[from + i] as number;
+        if (bulk) out.set(data.subarray(from, from + inner), to);
+        else for (let i = 0; i < inner; i++) out[to + i] = data[from + i] as number;
       }
     }
   }
