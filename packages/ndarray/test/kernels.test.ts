@@ -263,3 +263,22 @@ describe("closures over different values", () => {
     expect(run(scaleBy(10))).toEqual([10, 20]);
   });
 });
+
+describe.each(engines.map((e) => [e.name, e] as const))(
+  "plain copies on engine %s",
+  (_, engine) => {
+    it("copy contiguous runs between offsets, converting between types", async () => {
+      const { identity } = await import("../src/kernels/engine");
+      const source = new Float64Array([9, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 9]);
+      const same = new Float64Array(8);
+      engine.map(identity, [2, 3], same, [{ data: source, offset: 1, strides: [3, 1] }], 2);
+      expect(Array.from(same)).toEqual([0, 0, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
+      const narrower = new Int32Array(6);
+      engine.map(identity, [6], narrower, [{ data: source, offset: 1, strides: [1] }]);
+      expect(Array.from(narrower)).toEqual([1, 2, 3, 4, 5, 6]);
+      const strided = new Float64Array(3);
+      engine.map(identity, [3], strided, [{ data: source, offset: 1, strides: [2] }]);
+      expect(Array.from(strided)).toEqual([1.5, 3.5, 5.5]);
+    });
+  },
+);

@@ -4,6 +4,7 @@ import { createGemm, type GemmKernel } from "./gemm";
 import {
   canGenerateCode,
   compiledLoops,
+  identity,
   interpretedLoops,
   LoopCache,
   type LoopFactory,
@@ -13,7 +14,7 @@ import {
 import { collapseAxes, walkRows } from "./walk";
 
 export type { MatrixOperand } from "./gemm";
-export type { ScalarFn } from "./loops";
+export { identity, type ScalarFn } from "./loops";
 
 /** An input read through strides already aligned to the iteration shape (0 on broadcast axes). */
 export interface StridedOperand {
@@ -128,6 +129,18 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       const outStrides = contiguousStrides(shape);
       if (shapeSize(shape) === 0) return;
       const layout = iterationLayout(shape, outStrides, inputs);
+      const [x0] = inputs as [StridedOperand];
+      // A plain copy of one flat run between arrays of one type is a memory copy.
+      if (
+        fn === identity &&
+        layout.shape[layout.shape.length - 1] === shapeSize(shape) &&
+        layout.strides[1]?.[layout.strides[1].length - 1] === 1 &&
+        x0.data.constructor === out.constructor
+      ) {
+        const size = shapeSize(shape);
+        out.set(x0.data.subarray(x0.offset, x0.offset + size), outOffset);
+        return;
+      }
       // The innermost three axes run inside the compiled kernel; leading ones (rare after
       // collapsing) are walked here, one kernel call per block.
       const ndim = layout.shape.length;
@@ -142,7 +155,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         .slice(0, arity)
         .map((st) => (st?.[2] === 1 ? "c" : st?.[2] === 0 ? "s" : "g"))
         .join("");
-      const [x0, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
+      const [, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
       const loop = loops.map(fn, arity, pattern, typeKey([out, ...inputs.map((x) => x.data)]));
       const offsets = new Int32Array(MAX_ARITY + 1);
       offsets[0] = outOffset;

@@ -24,6 +24,9 @@ export type MapLoop = (
   ...operands: (TypedArray | number | undefined)[]
 ) => void;
 
+/** The scalar function of a plain copy; the engine turns same-type contiguous copies of it into memory copies. */
+export const identity: ScalarFn = (x) => x;
+
 /** The most inputs an elementwise function may take (`where`, `clip`). */
 export const MAX_ARITY = 3;
 

@@ -1,8 +1,8 @@
 import { checkDType, type DType } from "../dtype";
+import { identity } from "../kernels/engine";
 import type { NDArray } from "../ndarray";
 import { checkArray, mapArrays } from "./operands";
 
-const identity = (x: number) => x;
 const truthy = (x: number) => (x !== 0 ? 1 : 0);
 
 /**

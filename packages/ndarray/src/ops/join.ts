@@ -1,14 +1,12 @@
 import { allocate, checkFits, promoteTypes, type TypedArray } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
-import { engine } from "../kernels/engine";
+import { engine, identity } from "../kernels/engine";
 import { NDArray } from "../ndarray";
 import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
 import { astype, contiguous } from "./copy";
 import { type SliceSpec, slice } from "./indexing";
 import { checkArray } from "./operands";
 import { expandDims } from "./shape";
-
-const identity = (v: number) => v;
 
 /** Below this length a plain loop beats `subarray` + `set` (which allocates a view per call). */
 const BULK_COPY_MIN = 64;
@@ -81,13 +79,9 @@ export function concat(xs: readonly NDArray[], axis = 0): NDArray {
     const block = (x.shape[ax] as number) * inner;
     if (block === 0) continue;
     if (outer === 1) {
-      // The whole input lands in one contiguous range: a memory copy when the layouts and
-      // types agree, else the kernel reads any strides and converts.
-      if (x.isContiguous && x.dtype === dtype) {
-        out.set(x.data.subarray(x.offset, x.offset + block), start);
-      } else {
-        engine().map(identity, x.shape, out.subarray(start, start + block), [x]);
-      }
+      // The whole input lands in one contiguous range: the kernel reads any strides and
+      // converts (a contiguous input of the same type becomes a memory copy).
+      engine().map(identity, x.shape, out, [x], start);
     } else {
       const src = x.isContiguous ? x : astype(x, dtype);
       for (
