@@ -1,9 +1,9 @@
 import { broadcastShapesFor } from "./broadcast";
 import type { NDArray } from "./ndarray";
-import { copy } from "./ops/copy";
+import { rowMajor } from "./ops/copy";
 import { checkArray } from "./ops/operands";
 import { broadcastTo } from "./ops/shape";
-import { shapesEqual } from "./shape";
+import { shapeSize, shapesEqual } from "./shape";
 
 /**
  * Whether every pair of elements satisfies |a − b| <= atol + rtol·|b| after broadcasting
@@ -20,11 +20,13 @@ export function allclose(
   checkArray(b, "allclose");
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
   const shape = broadcastShapesFor("allclose", a.shape, b.shape);
-  const x = copy(broadcastTo(a, shape)).data;
-  const y = copy(broadcastTo(b, shape)).data;
-  for (let i = 0; i < x.length; i++) {
-    const u = x[i] as number;
-    const v = y[i] as number;
+  // Same-shape contiguous inputs are read in place; broadcast ones are materialised.
+  const { data: x, start: xs } = rowMajor(broadcastTo(a, shape));
+  const { data: y, start: ys } = rowMajor(broadcastTo(b, shape));
+  const size = shapeSize(shape);
+  for (let i = 0; i < size; i++) {
+    const u = x[xs + i] as number;
+    const v = y[ys + i] as number;
     if (u === v) continue;
     if (Number.isNaN(u) || Number.isNaN(v)) {
       if (equalNan && Number.isNaN(u) && Number.isNaN(v)) continue;
@@ -42,11 +44,11 @@ export function arrayEqual(a: NDArray, b: NDArray, options: { equalNan?: boolean
   checkArray(a, "arrayEqual");
   checkArray(b, "arrayEqual");
   if (!shapesEqual(a.shape, b.shape)) return false;
-  const x = copy(a).data;
-  const y = copy(b).data;
-  for (let i = 0; i < x.length; i++) {
-    const u = x[i] as number;
-    const v = y[i] as number;
+  const { data: x, start: xs } = rowMajor(a);
+  const { data: y, start: ys } = rowMajor(b);
+  for (let i = 0; i < a.size; i++) {
+    const u = x[xs + i] as number;
+    const v = y[ys + i] as number;
     if (u !== v && !(options.equalNan && Number.isNaN(u) && Number.isNaN(v))) return false;
   }
   return true;

@@ -1,4 +1,4 @@
-import { checkDType, type DType } from "../dtype";
+import { checkDType, type DType, type TypedArray } from "../dtype";
 import { identity } from "../kernels/engine";
 import type { NDArray } from "../ndarray";
 import { checkArray, mapArrays } from "./operands";
@@ -28,4 +28,13 @@ export function copy(x: NDArray): NDArray {
 export function contiguous(x: NDArray): NDArray {
   checkArray(x, "contiguous");
   return x.isContiguous ? x : copy(x);
+}
+
+/**
+ * x's elements in row-major order as one run of a buffer, for reading: `data[start + i]` is
+ * element i. It is x's own buffer when x is contiguous, otherwise a copy.
+ */
+export function rowMajor(x: NDArray): { data: TypedArray; start: number } {
+  const c = contiguous(x);
+  return { data: c.data, start: c.offset };
 }

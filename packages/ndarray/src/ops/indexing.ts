@@ -2,7 +2,7 @@ import { allocate, promoteTypes } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
 import { NDArray } from "../ndarray";
 import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
-import { astype, contiguous, copy } from "./copy";
+import { astype, contiguous, rowMajor } from "./copy";
 import { checkArray } from "./operands";
 import { reshape } from "./shape";
 
@@ -97,10 +97,10 @@ function resolveIndices(
   if (indices.dtype !== "int32") {
     throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
   }
-  const flat = copy(indices).data as Int32Array;
-  const resolved = new Int32Array(flat.length);
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i] as number;
+  const { data: given, start } = rowMajor(indices);
+  const resolved = new Int32Array(indices.size);
+  for (let i = 0; i < resolved.length; i++) {
+    const v = given[start + i] as number;
     if (v < -length || v >= length) {
       throw new IndexError(
         `${op}: index ${v} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
@@ -202,7 +202,7 @@ export function scatterAdd(
   const picks = resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
   const dtype = promoteTypes(target.dtype, values.dtype);
   const out = astype(target, dtype).data;
-  const src = copy(values).data;
+  const { data: src, start } = rowMajor(values);
   const outer = shapeSize(base.slice(0, ax));
   const inner = shapeSize(base.slice(ax + 1));
   // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
@@ -211,7 +211,7 @@ export function scatterAdd(
   for (let o = 0; o < outer; o++) {
     for (let p = 0; p < picks.length; p++) {
       const to = (o * length + (picks[p] as number)) * inner;
-      const from = (o * picks.length + p) * inner;
+      const from = start + (o * picks.length + p) * inner;
       for (let i = 0; i < inner; i++)
         out[to + i] = combine(out[to + i] as number, src[from + i] as number);
     }
@@ -227,10 +227,10 @@ export function oneHot(indices: NDArray | readonly number[], numClasses: number)
   }
   if (idx.dtype !== "int32")
     throw new DTypeError(`oneHot: indices must be int32, got ${idx.dtype}`);
-  const labels = copy(idx).data;
-  const out = new Float32Array(labels.length * numClasses);
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i] as number;
+  const { data: labels, start } = rowMajor(idx);
+  const out = new Float32Array(idx.size * numClasses);
+  for (let i = 0; i < idx.size; i++) {
+    const c = labels[start + i] as number;
     if (c < 0 || c >= numClasses) {
       throw new IndexError(
         `oneHot: class ${c} at flat position ${i} is outside [0, ${numClasses})`,

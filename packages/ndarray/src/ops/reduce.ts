@@ -119,7 +119,7 @@ export function mean(x: NDArray, axis?: Axis, keepdims = false): NDArray {
 function varianceWide(op: string, x: NDArray, axis: Axis, keepdims: boolean): NDArray {
   checkArray(x, op);
   normalizeAxes(axis, x.ndim, op, x.shape); // errors name this op, not the helpers below
-  const wide = astype(x, "float64");
+  const wide = x.dtype === "float64" ? x : astype(x, "float64");
   const centred = sub(wide, mean(wide, axis, true));
   return mean(square(centred), axis, keepdims);
 }
@@ -147,7 +147,7 @@ export function std(x: NDArray, axis?: Axis, keepdims = false): NDArray {
  */
 export function logsumexp(x: NDArray, axis?: Axis, keepdims = false): NDArray {
   checkArray(x, "logsumexp");
-  const wide = astype(x, "float64");
+  const wide = x.dtype === "float64" ? x : astype(x, "float64");
   const peak = accumulate("logsumexp", wide, axis, true, { ...MAX, needsElements: false });
   const shift = peak.acc.map((m) => (Number.isFinite(m) ? m : 0));
   const shiftArray = new NDArray(shift, peak.shape);
