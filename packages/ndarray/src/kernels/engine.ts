@@ -24,9 +24,12 @@ export interface StridedOperand {
 }
 
 /**
- * The seam between the array API and the loops that do the work. Every op reaches memory only
- * through these three entry points, so another engine (WASM SIMD, workers) can replace them and
- * must pass the same kernel suite (`kernels.test.ts`).
+ * The seam between the array API and the loops that do the work. The hot families reach memory
+ * through these three entry points (elementwise ops, copies and casts through `map`; reductions
+ * through `reduce`; matmul through `gemm`), so another engine (WASM SIMD, workers) can replace
+ * them and must pass the same kernel suite (`kernels.test.ts`). Gathers and scatters (`take`,
+ * `scatterAdd`, `oneHot`, `pad`), `argmax`/`argmin` and `im2col`/`col2im` still loop over the
+ * buffers in their own files; they move behind the seam when an engine needs them.
  */
 export interface Engine {
   readonly name: string;

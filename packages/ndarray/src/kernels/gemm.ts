@@ -200,15 +200,7 @@ export function blockedGemm(
  * contiguous direction: dot products when that runs along k, otherwise accumulating the k
  * columns (or rows) of the matrix into a float64 result vector.
  */
-export function vectorGemm(
-  m: number,
-  n: number,
-  k: number,
-  a: MatrixOperand,
-  b: MatrixOperand,
-  out: TypedArray,
-  outOffset: number,
-): void {
+export const vectorGemm: GemmKernel = (m, n, k, a, b, out, outOffset) => {
   // out is a column (n = 1, walk A) or a row (m = 1, walk B); `line` steps along out, `depth` along k.
   const matrix = n === 1 ? a : b;
   const vector = n === 1 ? b : a;
@@ -228,7 +220,7 @@ export function vectorGemm(
     for (let l = 0; l < length; l++, at += lineStride) sums[l] += x * (data[at] as number);
   }
   out.set(sums, outOffset);
-}
+};
 
 /**
  * The fast GEMM: the blocked, packed kernel for every matrix-matrix product (measured here, it
