@@ -11,7 +11,7 @@ export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
 /** Promotion order: bool < int32 < float32 < float64. */
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-export function isDType(value: unknown): value is DType {
+function isDType(value: unknown): value is DType {
   return typeof value === "string" && Object.hasOwn(RANK, value);
 }
 

@@ -35,7 +35,7 @@ export const naiveGemm: GemmKernel = (m, n, k, a, b, out, outOffset) =>
  * The int32 product, as NumPy's int32 matmul: every multiply and add wraps to 32 bits, so sums
  * that pass 2^53 stay exact modulo 2^32 (float64 accumulation would round them).
  */
-export const int32Gemm: GemmKernel = (m, n, k, a, b, out, outOffset) =>
+const int32Gemm: GemmKernel = (m, n, k, a, b, out, outOffset) =>
   dotProducts(m, n, k, a, b, out, outOffset, true);
 
 function dotProducts(

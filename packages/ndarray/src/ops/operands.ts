@@ -34,7 +34,7 @@ export function resultType(operands: readonly ArrayOrScalar[]): DType {
 }
 
 /** A 0-d array holding `value` in `dtype`: what a weak scalar becomes once the dtype is known. */
-export function scalarIn(value: number, dtype: DType, op: string): NDArray {
+function scalarIn(value: number, dtype: DType, op: string): NDArray {
   if (dtype === "int32" && Number.isInteger(value)) checkFits(value, dtype, op);
   const data = allocate(dtype, 1);
   data[0] = value;
@@ -46,7 +46,7 @@ export function asArray(x: ArrayOrScalar, dtype: DType, op: string): NDArray {
 }
 
 /** The operand as the kernels read it over `shape` (stride 0 on broadcast axes). */
-export function stridedOver(x: NDArray, shape: readonly number[]): StridedOperand {
+function stridedOver(x: NDArray, shape: readonly number[]): StridedOperand {
   return { data: x.data, offset: x.offset, strides: broadcastStrides(x.shape, x.strides, shape) };
 }
 
