@@ -37,7 +37,7 @@ export { astype, contiguous, copy } from "./ops/copy";
 export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, type PadWidth, pad, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";
-export type { OutOption } from "./ops/operands";
+export { type OutOption, resultType } from "./ops/operands";
 export {
   type Axis,
   argmax,

@@ -26,6 +26,7 @@ import {
   pow,
   promoteTypes,
   relu,
+  resultType,
   sigmoid,
   sign,
   sin,
@@ -34,6 +35,7 @@ import {
   sub,
   tanh,
   where,
+  zeros,
 } from "../src/index";
 import { expectLayoutInvariant, expectSameArray } from "./layouts";
 
@@ -540,5 +542,29 @@ describe("operands", () => {
     expect(x.toArray()).toEqual([1, 2]);
     expect(y.toArray()).toEqual([3, 4]);
     expect(relu(x).data).not.toBe(x.data);
+  });
+});
+
+describe("resultType", () => {
+  it("promotes arrays and treats numbers as weak scalars, as the ops do", () => {
+    const f32 = zeros([2], "float32");
+    const f64 = zeros([2], "float64");
+    const i32 = zeros([2], "int32");
+    const b = zeros([2], "bool");
+    expect(resultType(f32, f64)).toBe("float64");
+    expect(resultType(i32, b)).toBe("int32");
+    expect(resultType(f32, 2.5)).toBe("float32");
+    expect(resultType(i32, 3)).toBe("int32");
+    expect(resultType(i32, 0.5)).toBe("float32");
+    expect(resultType(b, 1)).toBe("int32");
+    expect(resultType(1, 2)).toBe("float32");
+    for (const [x, y] of [
+      [i32, 0.5],
+      [b, 1],
+      [f32, f64],
+      [i32, b],
+    ] as const) {
+      expect(add(x, y).dtype).toBe(resultType(x, y));
+    }
   });
 });

@@ -19,7 +19,7 @@ function binary(
 ): NDArray {
   checkOperand(a, op);
   checkOperand(b, op);
-  const common = resultType([a, b]);
+  const common = resultType(a, b);
   const fn = pick(common);
   return mapArrays(
     op,
@@ -75,7 +75,7 @@ function comparison(
 ): NDArray {
   checkOperand(a, op);
   checkOperand(b, op);
-  let common = resultType([a, b]);
+  let common = resultType(a, b);
   if (typeof a === "number" && typeof b === "number") common = "float64";
   else if (typeof a === "number" || typeof b === "number") {
     const arrayType = (a instanceof NDArray ? a : (b as NDArray)).dtype;
@@ -118,7 +118,7 @@ export function div(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): ND
 export function pow(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
   checkOperand(a, "pow");
   checkOperand(b, "pow");
-  const common = resultType([a, b]);
+  const common = resultType(a, b);
   if (common === "int32" || common === "bool") {
     const exponent = asArray(b, "int32", "pow");
     if (exponent.size > 0 && (exponent.min().item() as number) < 0) {

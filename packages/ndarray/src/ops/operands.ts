@@ -23,8 +23,12 @@ export function checkArray(x: unknown, op: string): asserts x is NDArray {
   }
 }
 
-/** The dtype several operands combine to; JS numbers are weak scalars, two numbers give float32. */
-export function resultType(operands: readonly ArrayOrScalar[]): DType {
+/**
+ * The dtype an elementwise op over `operands` returns, NumPy's `result_type`: arrays promote
+ * bool < int32 < float32 < float64, JS numbers are weak scalars (they never widen a float dtype;
+ * a fractional number makes an int or bool result float32), and numbers alone give float32.
+ */
+export function resultType(...operands: readonly ArrayOrScalar[]): DType {
   let dtype: DType | undefined;
   for (const x of operands)
     if (x instanceof NDArray) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;

@@ -128,7 +128,7 @@ export function where(
   checkArray(cond, "where");
   checkOperand(a, "where");
   checkOperand(b, "where");
-  const dtype = resultType([a, b]);
+  const dtype = resultType(a, b);
   return mapArrays(
     "where",
     pick,
@@ -161,7 +161,7 @@ export function clip(
   checkArray(x, "clip");
   if (lo !== null) checkOperand(lo, "clip");
   if (hi !== null) checkOperand(hi, "clip");
-  const dtype = resultType([x, ...[lo, hi].filter((v): v is ArrayOrScalar => v !== null)]);
+  const dtype = resultType(x, ...[lo, hi].filter((v): v is ArrayOrScalar => v !== null));
   return mapArrays(
     "clip",
     clamp,
