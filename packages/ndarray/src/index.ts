@@ -35,7 +35,7 @@ export {
 export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
 export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
-export { concat, type PadWidth, pad, split, stack } from "./ops/join";
+export { concat, type PadWidth, pad, resolvePadWidth, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";
 export { type OutOption, resultType } from "./ops/operands";
 export {

@@ -10,6 +10,7 @@ import {
   IndexError,
   type NDArray,
   pad,
+  resolvePadWidth,
   ShapeError,
   slice,
   split,
@@ -308,6 +309,23 @@ describe("split", () => {
 
 describe("pad", () => {
   const a = arange(0, 6, 1, { dtype: "int32" }).reshape([2, 3]);
+
+  it("resolvePadWidth gives the per-axis widths pad applies", () => {
+    expect(resolvePadWidth(1, [2, 3])).toEqual({ before: [1, 1], after: [1, 1] });
+    expect(resolvePadWidth([2], [2, 3])).toEqual({ before: [2, 2], after: [2, 2] });
+    expect(resolvePadWidth([1, 2], [2, 3])).toEqual({ before: [1, 1], after: [2, 2] });
+    expect(
+      resolvePadWidth(
+        [
+          [0, 1],
+          [2, 3],
+        ],
+        [2, 3],
+      ),
+    ).toEqual({ before: [0, 2], after: [1, 3] });
+    expect(() => resolvePadWidth([1, 2, 3], [2, 3])).toThrow(ShapeError);
+    expect(() => resolvePadWidth(-1, [2, 3])).toThrow(/negative/);
+  });
 
   it("accepts the padWidth forms NumPy accepts (values from np.pad)", () => {
     expect(pad(a, 1).toArray()).toEqual([

@@ -186,7 +186,11 @@ export function split(
  */
 export type PadWidth = number | readonly number[] | readonly (readonly number[])[];
 
-function resolvePadWidth(
+/**
+ * `padWidth` resolved for an array of `shape`: the widths before and after each axis, as `pad`
+ * applies them. Throws ShapeError for a malformed or negative `padWidth`.
+ */
+export function resolvePadWidth(
   padWidth: PadWidth,
   shape: readonly number[],
 ): { before: number[]; after: number[] } {
