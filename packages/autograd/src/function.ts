@@ -1,0 +1,104 @@
+import { full, NDArray, resultType } from "@zerograd/ndarray";
+import { isGradEnabled, Variable } from "./internal";
+
+/** What ops and `Function.apply` take: a Variable, or an NDArray or JS number used as a constant. */
+export type VariableLike = Variable | NDArray | number;
+
+/** What a Function's backward returns: one gradient per input, `null` for "no gradient". */
+export type Gradients = Variable | null | readonly (Variable | null)[];
+
+/**
+ * A differentiable operation, DeZero's `Function`. Subclass it with `forward` on raw NDArrays
+ * and `backward` written with Variable ops (so gradients can be differentiated again), then
+ * run it with `new MyFunction().apply(...inputs)`.
+ *
+ * `apply` records the call in the graph (inputs, outputs, generation) only when grad mode is
+ * on and some input requires grad; otherwise the Function is not kept and its outputs do not
+ * require grad. A Function whose `forward` returns an array of NDArrays has several outputs,
+ * and `apply` returns an array of Variables.
+ */
+export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
+  /** The inputs of the recorded call (empty when nothing was recorded). */
+  inputs: Variable[] = [];
+  /** The outputs of the recorded call (empty when nothing was recorded). */
+  outputs: Variable[] = [];
+  /** The highest generation among the inputs: backward runs later generations first. */
+  generation = 0;
+
+  /** Computes the outputs from the inputs' arrays. */
+  abstract forward(...xs: NDArray[]): Out;
+
+  /**
+   * Gradients of the inputs from the gradients of the outputs (one per output; an output
+   * nobody used gets zeros). Written with Variable ops; each gradient must have its input's
+   * shape, or backward throws a ShapeError naming this Function.
+   */
+  abstract backward(...gys: Variable[]): Gradients;
+
+  /** The name shown in errors and graphs: the class name. */
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  /** Whether input `i` of the recorded call requires grad (PyTorch's `needs_input_grad`). */
+  needsInputGrad(i: number): boolean {
+    return this.inputs[i]?.requiresGrad ?? false;
+  }
+
+  /**
+   * Runs `forward` on the inputs' data and returns the output Variable(s). NDArrays and
+   * numbers are constants; a number takes the dtype the op's array inputs give it (a weak
+   * scalar, as in ndarray).
+   */
+  apply(...inputs: VariableLike[]): Out extends NDArray[] ? Variable[] : Variable {
+    const xs = toVariables(inputs);
+    const ys = this.forward(...xs.map((x) => x.data));
+    const record = isGradEnabled() && xs.some((x) => x.requiresGrad);
+    const multiple = Array.isArray(ys);
+    const arrays: NDArray[] = multiple ? ys : [ys];
+    const outputs = arrays.map((y) => {
+      if (!(y instanceof NDArray)) {
+        throw new TypeError(`${this.name}.forward must return NDArrays, got ${typeof y}`);
+      }
+      return new Variable(y, { requiresGrad: record && y.dtype !== "bool" && y.dtype !== "int32" });
+    });
+    if (record) {
+      let generation = 0;
+      for (const x of xs) if (x.generation > generation) generation = x.generation;
+      this.generation = generation;
+      this.inputs = xs;
+      this.outputs = outputs;
+      for (const y of outputs) {
+        y.creator = this;
+        y.generation = generation + 1;
+      }
+    }
+    return (multiple ? outputs : outputs[0]) as Out extends NDArray[] ? Variable[] : Variable;
+  }
+}
+
+function toVariables(inputs: readonly VariableLike[]): Variable[] {
+  let hasNumber = false;
+  const arrays: NDArray[] = [];
+  for (const x of inputs) {
+    if (x instanceof Variable) arrays.push(x.data);
+    else if (x instanceof NDArray) arrays.push(x);
+    else if (typeof x === "number") hasNumber = true;
+    else {
+      const what = x === null ? "null" : Array.isArray(x) ? "a JS array" : typeof x;
+      throw new TypeError(`expected a Variable, an NDArray or a number, got ${what}`);
+    }
+  }
+  if (!hasNumber && arrays.length === inputs.length) {
+    return inputs.map((x) => (x instanceof Variable ? x : constant(x as NDArray)));
+  }
+  return inputs.map((x) => {
+    if (x instanceof Variable) return x;
+    if (x instanceof NDArray) return constant(x);
+    return constant(full([], x, resultType(...arrays, x)));
+  });
+}
+
+function constant(x: NDArray): Variable {
+  return new Variable(x, { requiresGrad: false });
+}
