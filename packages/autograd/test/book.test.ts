@@ -1,4 +1,6 @@
 // The checks "Deep Learning from Scratch 3" runs on DeZero, as tests, in float64.
+
+import type { NDArray } from "@zerograd/ndarray";
 import { allclose, array } from "@zerograd/ndarray";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,7 +16,6 @@ import {
   tanh,
   Variable,
 } from "../src/index";
-import type { NDArray } from "@zerograd/ndarray";
 
 const scalar = (value: number) => new Variable(array(value, "float64"));
 
@@ -150,8 +151,10 @@ describe("higher-order derivatives (stage 3)", () => {
       const gx2 = x.grad as unknown as Variable;
       x.data = x.data.sub(gx.data.div(gx2.data));
     }
-    const expected = [2, 1.4545454545454546, 1.1510467893775467, 1.0253259289766978, 1.0009084519430513];
-    expected.forEach((v, i) => expect(iterates[i]).toBeCloseTo(v, 12));
+    const expected = [
+      2, 1.4545454545454546, 1.1510467893775467, 1.0253259289766978, 1.0009084519430513,
+    ];
+    for (const [i, v] of expected.entries()) expect(iterates[i]).toBeCloseTo(v, 12);
     expect(iterates[9]).toBe(1);
   });
 
@@ -198,6 +201,8 @@ describe("higher-order derivatives (stage 3)", () => {
     const x = new Variable(array([[0.3, -1.2, 2.0]], "float64"));
     const f = (v: Variable) => square(exp(mul(v, 0.5)));
     f(x).backward();
-    expect(allclose((x.grad as Variable).data, numericalGrad(f, x), { rtol: 1e-8, atol: 1e-8 })).toBe(true);
+    expect(
+      allclose((x.grad as Variable).data, numericalGrad(f, x), { rtol: 1e-8, atol: 1e-8 }),
+    ).toBe(true);
   });
 });

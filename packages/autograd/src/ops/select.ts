@@ -41,7 +41,7 @@ class Clip extends Function {
     const grads: (Variable | null)[] = [];
     if (lo !== null) inside = nd.mul(inside, nd.greaterEqual(x.data, lo));
     if (hi !== null) inside = nd.mul(inside, nd.lessEqual(x.data, hi));
-    grads.push(this.needsInputGrad(0) ? mul(gy, inside) : null);
+    grads.push(this.needsInputGrad(0) ? unbroadcast(mul(gy, inside), x.shape) : null);
     if (lo !== null) {
       // lo is the result where x < lo, unless hi is lower still.
       let picked = nd.less(x.data, lo);
