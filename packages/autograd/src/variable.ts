@@ -194,12 +194,18 @@ export class Variable {
     return this.data.toArray();
   }
 
-  /** `variable(<values>)`, with the creator's name for a recorded result. */
+  /**
+   * ndarray's text with `variable` for `array`, plus the creator of a recorded result and the
+   * name: `variable([1., 2.], shape=[2], dtype=float32, creator=Add)`.
+   */
   toString(): string {
-    const body = this.data.toString().replaceAll("\n", "\n         ");
+    const text = this.data
+      .toString()
+      .replaceAll("\n", "\n   ")
+      .replace(/^array\(/, "variable(");
     const creator = this.creator === null ? "" : `, creator=${this.creator.name}`;
     const name = this.name === null ? "" : `, name=${this.name}`;
-    return `variable(${body}${creator}${name})`;
+    return `${text.slice(0, -1)}${creator}${name})`;
   }
 
   add(other: VariableLike): Variable {
