@@ -1,0 +1,48 @@
+import { array, type NDArray } from "@zerograd/ndarray";
+import { collate } from "./collate";
+import type { Batch, Dataset } from "./dataset";
+import { checkCount } from "./options";
+
+/**
+ * Batches of a time series laid out for truncated backpropagation through time, as in the
+ * book: the series is cut into `batchSize` streams of `jump = ⌊length / batchSize⌋`
+ * consecutive samples, and batch t holds sample t of every stream (indices
+ * `i·jump + t`). Consecutive batches therefore continue each stream, so an RNN's hidden state
+ * can be carried from one batch to the next. There is no shuffling; `length` is `jump` (the
+ * last `length mod batchSize` samples are not visited).
+ */
+export class SeqDataLoader<T> implements Iterable<Batch<T>> {
+  readonly batchSize: number;
+
+  /** Throws RangeError when batchSize is not an integer in [1, dataset.length]. */
+  constructor(
+    readonly dataset: Dataset<T>,
+    options: { batchSize: number },
+  ) {
+    checkCount("SeqDataLoader", "batchSize", options.batchSize, 1);
+    if (options.batchSize > dataset.length) {
+      throw new RangeError(
+        `SeqDataLoader: batchSize ${options.batchSize} exceeds the ${dataset.length} samples of the series`,
+      );
+    }
+    this.batchSize = options.batchSize;
+  }
+
+  /** Batches per epoch: the length of each stream. */
+  get length(): number {
+    return Math.floor(this.dataset.length / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch<T>> {
+    const jump = this.length;
+    for (let t = 0; t < jump; t++) {
+      const positions = Array.from({ length: this.batchSize }, (_, i) => i * jump + t);
+      yield this.fetch(positions);
+    }
+  }
+
+  private fetch(positions: number[]): Batch<T> {
+    if (this.dataset.getBatch) return this.dataset.getBatch(array(positions, "int32") as NDArray);
+    return collate(positions.map((i) => this.dataset.get(i)));
+  }
+}
