@@ -126,7 +126,7 @@ function normalize(f: AnyFunction, result: unknown): (Variable | null)[] {
   return list.map((g, i) => {
     if (g === null || g === undefined || g instanceof Variable) return g ?? null;
     if (g instanceof NDArray) return new Variable(g, { requiresGrad: false });
-    throw new TypeError(
+    throw new AutogradError(
       `backward: ${f.name} returned a ${typeof g} as the gradient of input ${i} (expected a Variable or null)`,
     );
   });

@@ -1,5 +1,5 @@
-import { full, NDArray, resultType } from "@zerograd/ndarray";
-import { isGradEnabled, Variable } from "./internal";
+import { DTypeError, full, NDArray, resultType } from "@zerograd/ndarray";
+import { AutogradError, isGradEnabled, Variable } from "./internal";
 
 /** What ops and `Function.apply` take: a Variable, or an NDArray or JS number used as a constant. */
 export type VariableLike = Variable | NDArray | number;
@@ -51,14 +51,14 @@ export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
    * scalar, as in ndarray).
    */
   apply(...inputs: VariableLike[]): Out extends NDArray[] ? Variable[] : Variable {
-    const xs = toVariables(inputs);
+    const xs = toVariables(inputs, this.name);
     const ys = this.forward(...xs.map((x) => x.data));
     const record = isGradEnabled() && xs.some((x) => x.requiresGrad);
     const multiple = Array.isArray(ys);
     const arrays: NDArray[] = multiple ? ys : [ys];
     const outputs = arrays.map((y) => {
       if (!(y instanceof NDArray)) {
-        throw new TypeError(`${this.name}.forward must return NDArrays, got ${typeof y}`);
+        throw new AutogradError(`${this.name}.forward must return NDArrays, got ${typeof y}`);
       }
       return new Variable(y, { requiresGrad: record && y.dtype !== "bool" && y.dtype !== "int32" });
     });
@@ -77,7 +77,7 @@ export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
   }
 }
 
-function toVariables(inputs: readonly VariableLike[]): Variable[] {
+function toVariables(inputs: readonly VariableLike[], op: string): Variable[] {
   let hasNumber = false;
   const arrays: NDArray[] = [];
   for (const x of inputs) {
@@ -86,7 +86,7 @@ function toVariables(inputs: readonly VariableLike[]): Variable[] {
     else if (typeof x === "number") hasNumber = true;
     else {
       const what = x === null ? "null" : Array.isArray(x) ? "a JS array" : typeof x;
-      throw new TypeError(`expected a Variable, an NDArray or a number, got ${what}`);
+      throw new DTypeError(`${op}: expected a Variable, an NDArray or a number, got ${what}`);
     }
   }
   if (!hasNumber && arrays.length === inputs.length) {

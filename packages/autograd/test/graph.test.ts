@@ -367,3 +367,27 @@ describe("toDot", () => {
     expect(dot.match(/\[1,2\] float64/g)).toHaveLength(1);
   });
 });
+
+describe("bad input", () => {
+  it("an operand that is not a Variable, NDArray or number is a DTypeError naming the op", () => {
+    expect(() => add(f64([1]), "2" as unknown as number)).toThrow(nd.DTypeError);
+    expect(() => add(f64([1]), [1, 2] as unknown as number)).toThrow(
+      "Add: expected a Variable, an NDArray or a number, got a JS array",
+    );
+  });
+
+  it("shape errors come from ndarray, name the op and both shapes, and record nothing", () => {
+    const a = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = f64([1, 2]);
+    expect(() => add(a, b)).toThrow("add: cannot broadcast [2,3] with [2]");
+    expect(() => matmul(a, a)).toThrow(nd.ShapeError);
+    expect(a.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect([a.grad, b.grad]).toEqual([null, null]);
+  });
+});
