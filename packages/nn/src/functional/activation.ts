@@ -1,0 +1,62 @@
+import {
+  div,
+  exp,
+  logsumexp,
+  mul,
+  relu as reluOp,
+  sigmoid as sigmoidOp,
+  sub,
+  sum,
+  Variable,
+  type VariableLike,
+  where,
+} from "@zerograd/autograd";
+import * as nd from "@zerograd/ndarray";
+
+/** x as a Variable: itself, or a constant wrapping an NDArray or number. */
+export function asVariable(x: VariableLike): Variable {
+  if (x instanceof Variable) return x;
+  return new Variable(x instanceof nd.NDArray ? x : nd.array(x), { requiresGrad: false });
+}
+
+/** max(x, 0) elementwise; the gradient is 1 where x > 0 and 0 elsewhere (0 at x = 0, as PyTorch). */
+export function relu(x: VariableLike): Variable {
+  return reluOp(x);
+}
+
+/**
+ * x where x > 0, else `slope`·x (PyTorch's leaky_relu, default slope 0.01). The gradient at
+ * x = 0 is `slope`, as in PyTorch.
+ */
+export function leakyRelu(x: VariableLike, slope = 0.01): Variable {
+  const v = asVariable(x);
+  return where(nd.greater(v.data, 0), v, mul(v, slope));
+}
+
+/** The logistic function 1 / (1 + e⁻ˣ), elementwise. */
+export function sigmoid(x: VariableLike): Variable {
+  return sigmoidOp(x);
+}
+
+/**
+ * eˣ / Σ eˣ along `axis` (default the last), stable for large logits: the maximum along the
+ * axis is subtracted first (a constant, which leaves the result and its gradient unchanged).
+ * Throws IndexError for an axis out of range.
+ */
+export function softmax(x: VariableLike, axis = -1): Variable {
+  const v = asVariable(x);
+  nd.normalizeAxis(axis, v.ndim, "softmax", v.shape);
+  const e = exp(sub(v, nd.max(v.data, axis, true)));
+  return div(e, sum(e, axis, true));
+}
+
+/**
+ * log softmax(x) along `axis` (default the last), computed as x − logsumexp(x), which stays
+ * finite for logits of ±1000 where log(softmax(x)) gives −inf. Throws IndexError for an axis
+ * out of range.
+ */
+export function logSoftmax(x: VariableLike, axis = -1): Variable {
+  const v = asVariable(x);
+  nd.normalizeAxis(axis, v.ndim, "logSoftmax", v.shape);
+  return sub(v, logsumexp(v, axis, true));
+}
