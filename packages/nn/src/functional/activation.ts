@@ -51,12 +51,14 @@ export function softmax(x: VariableLike, axis = -1): Variable {
 }
 
 /**
- * log softmax(x) along `axis` (default the last), computed as x − logsumexp(x), which stays
- * finite for logits of ±1000 where log(softmax(x)) gives −inf. Throws IndexError for an axis
- * out of range.
+ * log softmax(x) along `axis` (default the last), computed as s − logsumexp(s) with
+ * s = x − max(x) (PyTorch's way), which stays finite for logits of ±1000 where
+ * log(softmax(x)) gives −inf, and loses no digits to large logits. Throws IndexError for an
+ * axis out of range.
  */
 export function logSoftmax(x: VariableLike, axis = -1): Variable {
   const v = asVariable(x);
   nd.normalizeAxis(axis, v.ndim, "logSoftmax", v.shape);
-  return sub(v, logsumexp(v, axis, true));
+  const shifted = sub(v, nd.max(v.data, axis, true));
+  return sub(shifted, logsumexp(shifted, axis, true));
 }

@@ -17,7 +17,7 @@ import { type LossOptions, type Reduction, reduce, reductionOf } from "./reducti
 
 /**
  * Softmax cross-entropy of logits [N, C] against int32 labels [N], fused: the losses are
- * logsumexp(xᵢ) − xᵢ[tᵢ] (stable for any logits), and the gradient is softmax(x) − onehot(t),
+ * logsumexp(xᵢ) − xᵢ[tᵢ], computed on xᵢ − max(xᵢ) (stable for any logits), and the gradient is softmax(x) − onehot(t),
  * scaled by the output's gradient (and 1/N for the mean). The probabilities computed in
  * forward are reused by a first-order backward; under `createGraph` backward rebuilds them
  * with Variable ops, so the gradient can be differentiated again.
@@ -36,7 +36,8 @@ class CrossEntropy extends Function {
   }
 
   forward(x: NDArray): NDArray {
-    const logProbabilities = nd.sub(x, nd.logsumexp(x, 1, true));
+    const shifted = nd.sub(x, nd.max(x, 1, true));
+    const logProbabilities = nd.sub(shifted, nd.logsumexp(shifted, 1, true), { out: shifted });
     const losses = nd.neg(nd.take(nd.reshape(logProbabilities, [-1]), this.positions));
     this.probabilities = nd.exp(logProbabilities, { out: logProbabilities });
     if (this.reduction === "mean") return nd.mean(losses);

@@ -10,6 +10,14 @@ export type Labels = NDArray | Variable | readonly number[];
  * IndexError naming the op, the label, its position and C when a label is outside [0, C).
  */
 export function checkLabels(op: string, labels: Labels, scores: readonly number[]): NDArray {
+  if (Array.isArray(labels)) {
+    const bad = labels.findIndex((label) => !Number.isInteger(label));
+    if (bad >= 0) {
+      throw new DTypeError(
+        `${op}: labels must be integers, got ${String(labels[bad])} at position ${bad}`,
+      );
+    }
+  }
   const t =
     labels instanceof Variable
       ? labels.data
