@@ -82,8 +82,10 @@ export abstract class Optimizer<Options extends object, State extends ParamState
   /** State buffers that a subclass creates later than `initState` (so a state dict may lack them). */
   protected readonly lazyStateBuffers: readonly string[] = [];
   private readonly optionNames: readonly string[];
-  private readonly preHooks = new Map<number, (optimizer: this) => void>();
-  private readonly postHooks = new Map<number, (optimizer: this) => void>();
+  // Hooks are stored bound to this optimizer, so the fields' types do not mention `this`
+  // (which would keep an Adam from being assignable to an Optimizer<object>).
+  private readonly preHooks = new Map<number, () => void>();
+  private readonly postHooks = new Map<number, () => void>();
 
   /**
    * `classDefaults` lists every option the class knows (an `undefined` value marks a required
@@ -141,7 +143,7 @@ export abstract class Optimizer<Options extends object, State extends ParamState
   step(): void;
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
-    for (const hook of [...this.preHooks.values()]) hook(this);
+    for (const hook of [...this.preHooks.values()]) hook();
     const loss = closure === undefined ? undefined : enableGrad(closure);
     noGrad(() => {
       this.paramGroups.forEach((group, g) => {
@@ -161,7 +163,7 @@ export abstract class Optimizer<Options extends object, State extends ParamState
         });
       });
     });
-    for (const hook of [...this.postHooks.values()]) hook(this);
+    for (const hook of [...this.postHooks.values()]) hook();
     return loss;
   }
 
@@ -265,12 +267,12 @@ export abstract class Optimizer<Options extends object, State extends ParamState
    * `register_step_pre_hook`); hooks run in registration order.
    */
   registerStepPreHook(hook: (optimizer: this) => void): RemovableHandle {
-    return register(this.preHooks, hook);
+    return register(this.preHooks, hook, this);
   }
 
   /** Registers `hook(optimizer)` to run at the end of every `step()`, after the update. */
   registerStepPostHook(hook: (optimizer: this) => void): RemovableHandle {
-    return register(this.postHooks, hook);
+    return register(this.postHooks, hook, this);
   }
 
   /**
@@ -395,7 +397,8 @@ export abstract class Optimizer<Options extends object, State extends ParamState
         }
         state[key] = value as number;
       } else if (expected instanceof NDArray || this.lazyStateBuffers.includes(key)) {
-        const buffer = value instanceof NDArray ? value : array(value as NestedArray);
+        const buffer =
+          value instanceof NDArray ? value : array(value as NestedArray, { dtype: param.dtype });
         if (buffer.ndim !== param.ndim || buffer.shape.some((d, k) => d !== param.shape[k])) {
           fail(
             `has ${key} of shape ${formatShape(buffer.shape)}, the parameter ${formatShape(param.shape)}`,
@@ -410,12 +413,16 @@ export abstract class Optimizer<Options extends object, State extends ParamState
   }
 }
 
-function register<T>(hooks: Map<number, T>, hook: T): RemovableHandle {
+function register<T>(
+  hooks: Map<number, () => void>,
+  hook: (optimizer: T) => void,
+  optimizer: T,
+): RemovableHandle {
   if (typeof hook !== "function") {
     throw new OptimizerError(`registerStepHook: expected a function, got ${describe(hook)}`);
   }
   const id = nextHookId++;
-  hooks.set(id, hook);
+  hooks.set(id, () => hook(optimizer));
   return { remove: () => hooks.delete(id) };
 }
 
