@@ -2,9 +2,9 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadAverage, machineInfo } from "./machine";
-import { handWrittenTable, heading, sectionTable } from "./report";
+import { handWrittenTable, heading, indexProbes, sectionTable } from "./report";
 import { indexResults } from "./results";
-import type { CaseResult, Section } from "./section";
+import type { CaseResult, ProbeResult, Section } from "./section";
 import { SECTIONS } from "./sections/index";
 import { targetsTable } from "./targets";
 import { nowMs } from "./timing";
@@ -12,7 +12,7 @@ import { runWorker, WORKERS, type Worker, type WorkerMessage, type WorkerReport 
 
 const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name).join(",")}] [--libs=${WORKERS.join(",")}]
 
-  --quick   fewer samples and no n=1024 matmul (about a minute)
+  --quick   fewer samples, no n=1024 matmul, no leak control in autograd-memory
   --only    run only these sections (comma-separated)
   --libs    run only these libraries; the hand-written loops run with zerograd
 
@@ -110,6 +110,7 @@ async function main(): Promise<number> {
 
   const forwarded = [...(quick ? ["--quick"] : []), `--only=${names.join(",")}`];
   const results: CaseResult[] = [];
+  const probeResults: ProbeResult[] = [];
   let childFailures = 0;
   const start = nowMs();
   for (const worker of workers) {
@@ -117,6 +118,7 @@ async function main(): Promise<number> {
     try {
       const report = await runChild(worker, forwarded);
       results.push(...report.results);
+      probeResults.push(...report.probes);
       console.log(
         `  ran ${worker.padEnd(10)} ${((nowMs() - t0) / 1000).toFixed(1).padStart(6)} s  ${report.info}`,
       );
@@ -127,19 +129,22 @@ async function main(): Promise<number> {
   }
 
   const lookup = indexResults(results);
+  const probes = indexProbes(probeResults);
   const cases = sections.flatMap((s) => s.cases(quick));
+  const probeIds = sections.flatMap((s) => s.probes?.(quick) ?? []).map((p) => p.id);
   for (const section of sections) {
     const own = section.cases(quick);
-    for (const line of sectionTable(section, own, lookup)) console.log(line);
+    for (const line of sectionTable(section, own, lookup, probes)) console.log(line);
   }
   for (const line of handWrittenTable(cases, lookup)) console.log(line);
-  for (const line of targetsTable(cases, lookup, results)) console.log(line);
+  for (const line of targetsTable(cases, lookup, results, probeIds, probes)) console.log(line);
   console.log(`\n  total ${((nowMs() - start) / 1000).toFixed(1)} s; load ${loadAverage()} at end`);
 
   const wrong = results.filter(
     (r) => (r.lib === "zerograd" || r.lib === "js") && (r.error || r.check?.ok === false),
   );
-  return childFailures > 0 || wrong.length > 0 ? 1 : 0;
+  const failedProbes = probeResults.filter((p) => p.error !== undefined);
+  return childFailures > 0 || wrong.length > 0 || failedProbes.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -1,6 +1,6 @@
 import { LIBRARY_LABEL, type Library } from "./impl";
 import { fmt, type Lookup, trustedMs, versus } from "./results";
-import type { BenchCase, CaseResult, Family, Section } from "./section";
+import type { BenchCase, CaseResult, Family, ProbeResult, Section } from "./section";
 
 const LIBS: readonly Library[] = ["zerograd", "js", "tfjs-cpu", "tfjs-wasm"];
 
@@ -12,6 +12,13 @@ export function heading(text: string): string {
 function measurement(c: BenchCase, r: CaseResult): string {
   const t = r.timing;
   if (!t) return "";
+  if (c.ops !== undefined) {
+    const perOp = (ms: number) => (ms * 1000) / (c.ops as number);
+    return (
+      `${fmt(t.medianMs).padStart(7)} ms (${fmt(t.minMs)}–${fmt(t.maxMs)})`.padEnd(30) +
+      `${fmt(perOp(t.medianMs)).padStart(6)} µs/op`.padEnd(14)
+    );
+  }
   if (c.flops !== undefined) {
     const rate = (ms: number) => (c.flops as number) / ms / 1e6;
     return (
@@ -28,16 +35,22 @@ function measurement(c: BenchCase, r: CaseResult): string {
   );
 }
 
+/** What a row of case `c` is called: the case's own name for the library, else the library's. */
+export function rowName(c: BenchCase, lib: Library): string {
+  return c.names?.[lib] ?? LIBRARY_LABEL[lib];
+}
+
 function resultLine(c: BenchCase, lib: Library, lookup: Lookup): string | undefined {
   const r = lookup(c.id, lib);
   if (!r) return undefined;
-  const name = `  ${LIBRARY_LABEL[lib].padEnd(10)}`;
+  const name = `  ${rowName(c, lib).padEnd(c.names ? 14 : 10)}`;
   if (r.error) return `${name} error: ${r.error}`;
   if (r.check && !r.check.ok) return `${name} ${measurement(c, r)} WRONG RESULT: ${r.check.detail}`;
   let note = "";
   const mine = trustedMs(lookup(c.id, "zerograd"));
   const theirs = trustedMs(r);
-  if (lib !== "zerograd" && mine !== undefined && theirs !== undefined) note = versus(mine, theirs);
+  if (lib !== "zerograd" && mine !== undefined && theirs !== undefined)
+    note = versus(mine, theirs, rowName(c, "zerograd"));
   const samples = r.timing ? `${r.timing.samples}×${r.timing.inner}` : "";
   return `${name} ${measurement(c, r)}${samples.padEnd(8)}${note}`;
 }
@@ -47,9 +60,12 @@ export function sectionTable(
   section: Section,
   cases: readonly BenchCase[],
   lookup: Lookup,
+  probes: ProbeLookup,
 ): string[] {
   const lines = [heading(`${section.name}: ${section.title}`)];
-  lines.push("  median (min–max) per call; samples×calls per sample; ratios use medians");
+  if (cases.length > 0) {
+    lines.push("  median (min–max) per call; samples×calls per sample; ratios use medians");
+  }
   for (const c of cases) {
     lines.push(c.label);
     for (const lib of LIBS) {
@@ -57,8 +73,17 @@ export function sectionTable(
       if (line) lines.push(line);
     }
   }
-  if (section.summary) lines.push(...section.summary(lookup));
+  if (section.summary) lines.push(...section.summary(lookup, probes));
   return lines;
+}
+
+/** Finds a probe's result by id. */
+export type ProbeLookup = (probeId: string) => ProbeResult | undefined;
+
+/** Indexes probe results by id. */
+export function indexProbes(results: readonly ProbeResult[]): ProbeLookup {
+  const byId = new Map(results.map((r) => [r.probeId, r]));
+  return (id) => byId.get(id);
 }
 
 /** zerograd time / hand-written time for each case of one family (cases with both results). */

@@ -26,7 +26,7 @@ export function fmt(x: number): string {
 }
 
 /** "zerograd 2.9× faster" when `otherMs` is the larger time, "… slower" otherwise. */
-export function versus(zerogradMs: number, otherMs: number): string {
+export function versus(zerogradMs: number, otherMs: number, name = "zerograd"): string {
   const r = otherMs / zerogradMs;
-  return r >= 1 ? `zerograd ${fmt(r)}× faster` : `zerograd ${fmt(1 / r)}× slower`;
+  return r >= 1 ? `${name} ${fmt(r)}× faster` : `${name} ${fmt(1 / r)}× slower`;
 }

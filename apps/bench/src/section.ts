@@ -13,7 +13,9 @@ export type Family =
   | "take"
   | "concat"
   | "im2col"
-  | "compare/where";
+  | "compare/where"
+  /** Autograd cases: their baseline is raw ndarray code, not a loop, and has targets of its own. */
+  | "autograd";
 
 /** The verdict of comparing a result with a float64 (or exact) reference. */
 export interface Check {
@@ -31,11 +33,24 @@ export interface BenchCase {
   flops?: number;
   /** Bytes read and written per call: the table shows GB/s. */
   bytes?: number;
+  /**
+   * Fewest warm-up calls, whatever a call costs: code with many paths through the engine (an
+   * autograd graph) needs a few calls before V8 has optimised all of it.
+   */
+  warmup?: number;
+  /** Recorded ops per call: the table shows µs per op. */
+  ops?: number;
+  /**
+   * Row names when they are not the libraries' own: autograd cases call their zerograd row
+   * `autograd` and their `js` row after what the baseline is (raw ndarray kernels).
+   */
+  names?: Partial<Record<Library, string>>;
   zerograd(): Impl;
   js(): Impl;
   /** Absent where tfjs has no counterpart (it has no `out=`): tfjs workers skip the case. */
   tfjs?(tf: Tf): Impl;
-  check(out: Output): Check;
+  /** Checks one library's result; `lib` tells which, for cases whose baseline returns less. */
+  check(out: Output, lib: Library): Check;
 }
 
 /** What one child process measured for one case and one library. */
@@ -47,12 +62,47 @@ export interface CaseResult {
   error?: string;
 }
 
+/** The heap after a full collection at one point of a loop. */
+export interface HeapPoint {
+  iteration: number;
+  /** `process.memoryUsage().heapUsed`: the JS objects. */
+  heapUsedBytes: number;
+  /** `process.memoryUsage().arrayBuffers`: the typed arrays' data outside the heap. */
+  arrayBuffersBytes: number;
+}
+
+/** What a probe measured: a heap series over the iterations of a loop, or why it failed. */
+export interface ProbeResult {
+  probeId: string;
+  points: HeapPoint[];
+  /** Mean wall time per iteration, collections included. */
+  msPerIteration: number;
+  error?: string;
+}
+
+/**
+ * A measurement that is not a timed call: a loop run once in zerograd's process, sampling the
+ * heap after `gc()` at its checkpoints (the memory section).
+ */
+export interface Probe {
+  id: string;
+  label: string;
+  run(progress: (text: string) => void): ProbeResult;
+}
+
 /** A group of cases printed as one table. */
 export interface Section {
   /** What `--only` selects it by. */
   name: string;
   title: string;
   cases(quick: boolean): BenchCase[];
+  /** Heap probes, run after the cases in zerograd's process only. */
+  probes?(quick: boolean): Probe[];
+  /** Whether its tfjs cases take gradients (the tfjs children then register tfjs's gradients). */
+  tfjsGradients?: boolean;
   /** Derived lines printed under the table (e.g. transposed/plain ratios). */
-  summary?(lookup: (caseId: string, lib: Library) => CaseResult | undefined): string[];
+  summary?(
+    lookup: (caseId: string, lib: Library) => CaseResult | undefined,
+    probes: (probeId: string) => ProbeResult | undefined,
+  ): string[];
 }

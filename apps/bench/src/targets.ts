@@ -1,6 +1,8 @@
-import { FAMILIES, familyRatios, heading } from "./report";
+import { FAMILIES, familyRatios, heading, type ProbeLookup } from "./report";
 import { fmt, type Lookup } from "./results";
 import type { BenchCase, CaseResult } from "./section";
+import { FLAT_ID, growth, HEAP_GROWTH_LIMIT_BYTES, LEAK_ID } from "./sections/autograd-memory";
+import { MLP_STEP_ID, MLP_STEP_LIMIT } from "./sections/autograd-mlp";
 
 type Status = "PASS" | "FAIL" | "n/a";
 
@@ -9,10 +11,12 @@ interface Verdict {
   detail: string;
 }
 
-/** What the targets read: the results, and which cases this run selected. */
+/** What the targets read: the results, and which cases and probes this run selected. */
 interface Run {
   lookup: Lookup;
   cases: ReadonlyMap<string, BenchCase>;
+  probeIds: ReadonlySet<string>;
+  probes: ProbeLookup;
 }
 
 const verdict = (pass: boolean, detail: string): Verdict => ({
@@ -74,6 +78,47 @@ function familyVerdict(run: Run, family: (typeof FAMILIES)[number], limit: numbe
   return verdict(worst.ratio <= limit, `worst ${fmt(worst.ratio)}× (${worst.label})`);
 }
 
+/** zerograd's time over the baseline's, interleaved in one process: below `limit` passes. */
+function baselineRatio(run: Run, caseId: string, limit: number): Verdict {
+  const mine = zerogradMs(run, caseId);
+  if (typeof mine !== "number") return mine;
+  const theirs = usableMs(run.lookup(caseId, "js"), "baseline", "FAIL");
+  if (typeof theirs !== "number") return theirs;
+  const ratio = mine / theirs;
+  return verdict(ratio < limit, `${ratio.toFixed(3)}× (${fmt(mine)} vs ${fmt(theirs)} ms)`);
+}
+
+/** µs per op of the long chain over the short one: time linear in length stays near 1. */
+function chainLinearity(run: Run, shortOps: number, longOps: number, limit: number): Verdict {
+  const short = zerogradMs(run, `autograd-chain/${shortOps}`);
+  const long = zerogradMs(run, `autograd-chain/${longOps}`);
+  if (typeof short !== "number") return short;
+  if (typeof long !== "number") return long;
+  const a = (short * 1000) / shortOps;
+  const b = (long * 1000) / longOps;
+  return verdict(b / a <= limit, `${fmt(b / a)}× (${fmt(a)} → ${fmt(b)} µs/op)`);
+}
+
+type Memory = "heap" | "arrayBuffers";
+
+/** Growth of one memory measure over a probe; `leak` turns the test around (the control). */
+function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Verdict {
+  if (!run.probeIds.has(probeId)) {
+    const why = run.probeIds.size > 0 ? "--quick skips the control" : "section not selected";
+    return { status: "n/a", detail: why };
+  }
+  const r = run.probes(probeId);
+  if (!r) return { status: "FAIL", detail: "probe did not report" };
+  if (r.error) return { status: "FAIL", detail: `error: ${r.error}` };
+  const g = growth(r);
+  if (!g) return { status: "FAIL", detail: "incomplete series" };
+  const bytes = g[what];
+  const shown = `${(bytes / 2 ** 20).toFixed(2)} MB`;
+  return leak
+    ? verdict(bytes >= HEAP_GROWTH_LIMIT_BYTES, `${shown}: the check sees a kept graph`)
+    : verdict(bytes < HEAP_GROWTH_LIMIT_BYTES, shown);
+}
+
 function correctness(results: readonly CaseResult[]): Verdict {
   const mine = results.filter((r) => r.lib === "zerograd");
   if (mine.length === 0) return { status: "n/a", detail: "zerograd not run" };
@@ -83,13 +128,21 @@ function correctness(results: readonly CaseResult[]): Verdict {
     : verdict(false, `wrong or failed: ${bad.map((r) => r.caseId).join(", ")}`);
 }
 
-/** The PASS/FAIL block for the ndarray performance targets, plus result correctness. */
+/** The PASS/FAIL block for the performance and memory targets, plus result correctness. */
 export function targetsTable(
   cases: readonly BenchCase[],
   lookup: Lookup,
   results: readonly CaseResult[],
+  probeIds: readonly string[],
+  probes: ProbeLookup,
 ): string[] {
-  const run: Run = { lookup, cases: new Map(cases.map((c) => [c.id, c])) };
+  const run: Run = {
+    lookup,
+    cases: new Map(cases.map((c) => [c.id, c])),
+    probeIds: new Set(probeIds),
+    probes,
+  };
+  const limitMb = HEAP_GROWTH_LIMIT_BYTES / 2 ** 20;
   const rows: [string, Verdict][] = [
     ["matmul n=512 ≥ 8 GFLOP/s", matmulRate(run, "matmul/512", 8)],
     ["Aᵀ·B n=512 (view) time ≤ 1.3× A·B", transposedRatio(run, "matmul/512", "matmul/tA", 1.3)],
@@ -119,10 +172,30 @@ export function targetsTable(
       `${f}: zerograd time ≤ 1.5× the hand-written loop`,
       familyVerdict(run, f, 1.5),
     ]),
+    [
+      `autograd MLP step < ${MLP_STEP_LIMIT}× the hand-written step`,
+      baselineRatio(run, MLP_STEP_ID, MLP_STEP_LIMIT),
+    ],
+    [
+      "autograd chain µs/op at 100,000 ops ≤ 1.5× at 10,000",
+      chainLinearity(run, 10_000, 100_000, 1.5),
+    ],
+    [
+      `heap flat: growth from 1k to 10k iterations < ${limitMb} MB`,
+      memoryGrowth(run, FLAT_ID, "heap"),
+    ],
+    [
+      `array buffers flat: growth from 1k to 10k < ${limitMb} MB`,
+      memoryGrowth(run, FLAT_ID, "arrayBuffers"),
+    ],
+    [
+      `control (every graph kept): heap grows ≥ ${limitMb} MB`,
+      memoryGrowth(run, LEAK_ID, "heap", true),
+    ],
     ["every zerograd result matches its reference", correctness(results)],
   ];
   const lines = [heading("targets")];
   for (const [name, v] of rows)
-    lines.push(`  ${v.status.padEnd(4)}  ${name.padEnd(58)} ${v.detail}`);
+    lines.push(`  ${v.status.padEnd(4)}  ${name.padEnd(60)} ${v.detail}`);
   return lines;
 }

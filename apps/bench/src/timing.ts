@@ -93,21 +93,22 @@ interface Schedule {
  * Times several implementations of the same case. After each one is warmed up, their samples
  * are interleaved (one sample of each in turn) so that a change of machine load hits all of
  * them alike and their ratio stays meaningful on a shared machine. Each `call` has already run
- * once (the caller checked its result); that first call took `firstMs`.
+ * once (the caller checked its result); that first call took `firstMs`. `warmup` raises the
+ * fewest warm-up calls, also for calls too slow to get more than one otherwise.
  */
 export function measure(
-  calls: readonly { call: () => unknown; firstMs: number }[],
+  calls: readonly { call: () => unknown; firstMs: number; warmup?: number }[],
   settings: Plan,
 ): Timing[] {
-  const schedules: Schedule[] = calls.map(({ call, firstMs }) => {
+  const schedules: Schedule[] = calls.map(({ call, firstMs, warmup = 0 }) => {
     const samples: number[] = [];
     let perCall = firstMs;
     if (firstMs >= SLOW_CALL_MS) {
       samples.push(firstMs);
     } else {
       const slow = firstMs > settings.budgetMs / 4;
-      const fewest = slow ? 1 : settings.warmup;
-      const most = slow ? 1 : settings.warmupCalls;
+      const fewest = Math.max(slow ? 1 : settings.warmup, warmup);
+      const most = Math.max(slow ? 1 : settings.warmupCalls, fewest);
       const start = nowMs();
       for (let i = 0; i < most && (i < fewest || nowMs() - start < settings.warmupMs); i++) {
         perCall = timeCalls(call, 1);

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import type { Impl, Library, Tf } from "./impl";
-import type { BenchCase, CaseResult, Section } from "./section";
+import type { BenchCase, CaseResult, ProbeResult, Section } from "./section";
 import { measure, plan, timeOnce } from "./timing";
 
 /** A child process: zerograd (which also runs the hand-written loops) or one tfjs backend. */
@@ -14,6 +14,8 @@ export interface WorkerReport {
   /** Versions and settings worth printing (tfjs backend, SIMD, threads). */
   info: string;
   results: CaseResult[];
+  /** The memory probes (zerograd's child only). */
+  probes: ProbeResult[];
 }
 
 /** Messages from a child: progress while it runs, then its report. */
@@ -27,7 +29,7 @@ interface Runner {
   build(c: BenchCase, lib: Library): Impl;
 }
 
-async function tfjsRunner(backend: "cpu" | "wasm"): Promise<Runner> {
+async function tfjsRunner(backend: "cpu" | "wasm", gradients: boolean): Promise<Runner> {
   const require = createRequire(import.meta.url);
   // tfjs-cpu greets Node users with advice to install tfjs-node; keep the report clean.
   const warn = console.warn;
@@ -48,12 +50,14 @@ async function tfjsRunner(backend: "cpu" | "wasm"): Promise<Runner> {
     await tf.ready();
     // The greeting comes with the backend's first write.
     tf.tensor([0]).dispose();
+    // After the engine exists: the bundle registers tfjs-core's gradients with it.
+    if (gradients) await import(new URL("./tfjs-gradients.js", import.meta.url).href);
     const extra = wasm
       ? ` simd=${await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")} threads=${wasm.getThreadsCount()}`
       : "";
     const lib: Library = `tfjs-${backend}`;
     return {
-      info: `tfjs-core ${tf.version_core} backend=${tf.getBackend()}${extra}`,
+      info: `tfjs-core ${tf.version_core} backend=${tf.getBackend()}${extra}${gradients ? " +gradients" : ""}`,
       libs: [lib],
       build: (c) => {
         if (!c.tfjs) throw new Error(`${c.id} has no tfjs version`);
@@ -67,7 +71,7 @@ async function tfjsRunner(backend: "cpu" | "wasm"): Promise<Runner> {
 
 function zerogradRunner(): Runner {
   return {
-    info: "@zerograd/ndarray (built dist) and hand-written loops, interleaved",
+    info: "@zerograd/ndarray, @zerograd/autograd (built dist) and hand-written baselines, interleaved",
     libs: ["zerograd", "js"],
     build: (c, lib) => (lib === "js" ? c.js() : c.zerograd()),
   };
@@ -75,7 +79,13 @@ function zerogradRunner(): Runner {
 
 function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
   const results: CaseResult[] = [];
-  const timed: { call: () => unknown; firstMs: number; result: CaseResult; impl: Impl }[] = [];
+  const timed: {
+    call: () => unknown;
+    firstMs: number;
+    warmup?: number;
+    result: CaseResult;
+    impl: Impl;
+  }[] = [];
   for (const lib of runner.libs) {
     const result: CaseResult = { caseId: c.id, lib };
     results.push(result);
@@ -84,9 +94,9 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
       impl = runner.build(c, lib);
       const built = impl;
       const first = timeOnce(() => built.callAndRead());
-      result.check = c.check(first.value.output);
+      result.check = c.check(first.value.output, lib);
       first.value.release();
-      timed.push({ call: () => built.call(), firstMs: first.ms, result, impl });
+      timed.push({ call: () => built.call(), firstMs: first.ms, warmup: c.warmup, result, impl });
     } catch (e) {
       result.error = e instanceof Error ? e.message : String(e);
       impl?.dispose();
@@ -111,11 +121,13 @@ export async function runWorker(
   quick: boolean,
   progress: (text: string) => void,
 ): Promise<WorkerReport> {
+  const gradients = sections.some((s) => s.tfjsGradients === true);
   const runner =
     worker === "zerograd"
       ? zerogradRunner()
-      : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm");
+      : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm", gradients);
   const results: CaseResult[] = [];
+  const probes: ProbeResult[] = [];
   for (const section of sections) {
     for (const c of section.cases(quick)) {
       if (worker !== "zerograd" && !c.tfjs) continue;
@@ -123,6 +135,17 @@ export async function runWorker(
       results.push(...runCase(c, runner, quick));
       (globalThis as { gc?: () => void }).gc?.();
     }
+    if (worker !== "zerograd") continue;
+    for (const probe of section.probes?.(quick) ?? []) {
+      progress(`${worker}: ${probe.label}`);
+      try {
+        probes.push(probe.run((text) => progress(`${worker}: ${probe.label}: ${text}`)));
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        probes.push({ probeId: probe.id, points: [], msPerIteration: Number.NaN, error });
+      }
+      (globalThis as { gc?: () => void }).gc?.();
+    }
   }
-  return { worker, info: runner.info, results };
+  return { worker, info: runner.info, results, probes };
 }

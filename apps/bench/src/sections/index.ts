@@ -1,6 +1,9 @@
 import type { Section } from "../section";
 import { addSection } from "./add";
 import { argmaxSection } from "./argmax";
+import { autogradChainSection } from "./autograd-chain";
+import { autogradMemorySection } from "./autograd-memory";
+import { autogradMlpSection } from "./autograd-mlp";
 import { concatSection } from "./concat";
 import { im2colSection } from "./im2col";
 import { matmulSection } from "./matmul";
@@ -22,4 +25,7 @@ export const SECTIONS: readonly Section[] = [
   concatSection,
   im2colSection,
   whereSection,
+  autogradChainSection,
+  autogradMlpSection,
+  autogradMemorySection,
 ];
