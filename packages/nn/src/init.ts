@@ -104,11 +104,6 @@ export function calculateFanInAndFanOut(shape: Shape): { fanIn: number; fanOut: 
 // The formulas below round exactly as PyTorch's do (gain·√(6/n), not gain·√6/√n). A fan of 0
 // means an empty array: nothing is drawn, so the scale is 0 rather than infinite.
 
-function xavierStd(shape: Shape, gain: number): number {
-  const { fanIn, fanOut } = calculateFanInAndFanOut(shape);
-  return fanIn + fanOut > 0 ? gain * Math.sqrt(2 / (fanIn + fanOut)) : 0;
-}
-
 /**
  * U(−b, b) with b = gain·√(6 / (fanIn + fanOut)) (Glorot & Bengio; PyTorch's
  * `xavier_uniform_`), a new array of `shape`. Throws NNError for fewer than 2 axes.
@@ -125,7 +120,9 @@ export function xavierUniform(shape: Shape, options: XavierOptions = {}): NDArra
  * array of `shape`. Throws NNError for fewer than 2 axes.
  */
 export function xavierNormal(shape: Shape, options: XavierOptions = {}): NDArray {
-  const std = xavierStd(shape, options.gain ?? 1);
+  const { fanIn, fanOut } = calculateFanInAndFanOut(shape);
+  const gain = options.gain ?? 1;
+  const std = fanIn + fanOut > 0 ? gain * Math.sqrt(2 / (fanIn + fanOut)) : 0;
   return (options.rng ?? freshRandom()).normal(0, std, shape, { dtype: options.dtype });
 }
 

@@ -64,6 +64,14 @@ describe("losses pass gradCheck", () => {
     expect(gradCheck((a) => nllLoss(logSoftmax(a, 1), t, { reduction }), [x])).toBe(true);
   });
 
+  it("crossEntropy on a strided view of the logits", () => {
+    const x = normal([4, 5], 2).T; // [5, 4], not contiguous
+    const t = labels([3, 0, 1, 1, 2]);
+    for (const reduction of reductions) {
+      expect(gradCheck((a) => crossEntropy(a, t, { reduction }), [x])).toBe(true);
+    }
+  });
+
   it("crossEntropy's gradient is itself differentiable (createGraph)", () => {
     const t = labels([2, 0, 1]);
     const x = normal([3, 4]);
