@@ -38,6 +38,13 @@ export interface BenchCase {
    * autograd graph) needs a few calls before V8 has optimised all of it.
    */
   warmup?: number;
+  /**
+   * `false`: no full collection before a sample of one call. It is there so that a big output
+   * is not collected inside another sample; but right after a full collection V8 starts with a
+   * cold young generation, and a call that allocates tens of thousands of small objects (an
+   * autograd graph) then runs 2–3× slower than it does in a loop.
+   */
+  collect?: boolean;
   /** Recorded ops per call: the table shows µs per op. */
   ops?: number;
   /**

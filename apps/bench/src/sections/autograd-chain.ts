@@ -95,6 +95,7 @@ function toCase(n: number): BenchCase {
     // A 10,000-op call is slow enough that --quick would warm it up once, and its first few
     // calls run code that V8 has not optimised yet.
     warmup: n <= SHORT ? 6 : 2,
+    collect: false,
     names: {
       zerograd: "autograd",
       js: "ndarray fwd",

@@ -46,6 +46,7 @@ const stepCase: BenchCase = {
   id: STEP_ID,
   label: `784-128-10 MLP, batch ${BATCH}, float32: forward + backward (loss and 4 gradients)`,
   family: "autograd",
+  collect: false,
   names: {
     zerograd: "autograd",
     js: "by hand",
@@ -107,6 +108,7 @@ const forwardCase: BenchCase = {
   id: FORWARD_ID,
   label: `the same MLP, forward only (loss)`,
   family: "autograd",
+  collect: false,
   names: {
     zerograd: "autograd fwd",
     js: "ndarray fwd",
