@@ -84,14 +84,14 @@ describe("GitHub workflows", () => {
       "id-token": "write",
     });
     expect(runs(release)[0]).toBe("pnpm install --frozen-lockfile");
-    expect(action(release, "actions/setup-node")?.with?.["registry-url"]).toBe(
-      "https://registry.npmjs.org",
-    );
+    expect(action(release, "actions/setup-node")?.with?.["node-version"]).toBe(20);
+    expect(runs(release)).toContain("pnpm check"); // nothing is published that fails the checks
     const changesets = action(release, "changesets/action");
     expect(changesets?.with?.version).toBe("pnpm version-packages");
     expect(changesets?.with?.publish).toBe("pnpm release");
     expect(changesets?.env?.NPM_TOKEN).toMatch(/^\$\{\{ secrets\.NPM_TOKEN \}\}$/);
     expect(changesets?.env?.GITHUB_TOKEN).toMatch(/^\$\{\{ secrets\.GITHUB_TOKEN \}\}$/);
+    expect(changesets?.env?.pnpm_config_provenance).toBe(true);
     expect(changesets?.env?.NPM_CONFIG_PROVENANCE).toBe(true);
   });
 
