@@ -8,7 +8,7 @@ import {
   NDArray,
   Random,
 } from "@zerograd/ndarray";
-import { GradCheckError, mul, noGrad, sum, Variable } from "./internal";
+import { GradCheckError, mul, sum, Variable } from "./internal";
 
 /** Options of `numericalGrad`. */
 export interface NumericalGradOptions {
@@ -85,23 +85,23 @@ function elementPositions(x: NDArray): Int32Array {
 function differentiate(total: () => number, probe: Probe, eps: number): Float64Array {
   const buffer = probe.buffer;
   const result = new Float64Array(probe.positions.length);
-  noGrad(() => {
-    probe.positions.forEach((p, k) => {
-      const original = buffer[p] as number;
-      buffer[p] = original + eps;
-      const up = total();
-      buffer[p] = original - eps;
-      const down = total();
-      buffer[p] = original;
-      result[k] = (up - down) / (2 * eps);
-    });
+  // Grad mode stays on: f may itself differentiate (grad with createGraph), as a check of a
+  // second derivative does.
+  probe.positions.forEach((p, k) => {
+    const original = buffer[p] as number;
+    buffer[p] = original + eps;
+    const up = total();
+    buffer[p] = original - eps;
+    const down = total();
+    buffer[p] = original;
+    result[k] = (up - down) / (2 * eps);
   });
   return result;
 }
 
 /**
  * The gradient of `sum(f(x))` at x by central differences, (f(x + ε) − f(x − ε)) / 2ε per
- * element, in float64 and under `noGrad`. The result is a float64 array of x's shape.
+ * element, in float64. The result is a float64 array of x's shape.
  */
 export function numericalGrad(
   f: (x: Variable) => Variable,

@@ -226,6 +226,12 @@ describe("gradCheck itself", () => {
     expect(x.toArray()).toEqual(before);
   });
 
+  it("checks second derivatives: f may differentiate with createGraph itself", () => {
+    const firstDerivative = (x: Variable) =>
+      ag.grad(ag.sum(ag.mul(ag.tanh(x), x)), [x], { createGraph: true })[0] as Variable;
+    expect(ag.gradCheck(firstDerivative, [uniform([3], -1, 1)])).toBe(true);
+  });
+
   it("numericalGrad matches a closed form", () => {
     const x = nd.array([0.5, 1, 2], "float64");
     const g = ag.numericalGrad((v) => ag.exp(v), x);
