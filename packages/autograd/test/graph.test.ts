@@ -177,7 +177,7 @@ describe("backward", () => {
     y.backward();
     expect(y.item()).toBe(100_000);
     expect(x.grad?.item()).toBe(1);
-  });
+  }, 60_000); // about 1 s alone; a loaded machine can take several
 
   it("walks a diamond in generation order, so shared branches are summed first", () => {
     // y = (x²)² + (x²)²·… : the book's step 16 graph, one branch longer than the other
