@@ -237,13 +237,19 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
   };
 }
 
+// The engines are built at load time; /* @__PURE__ */ tells bundlers that building one has no
+// side effects, so a program that never touches the kernels drops them.
+
 /** Compiled loops where the platform allows code generation, interpreted ones otherwise. */
-export const jsEngine: Engine = createJsEngine("js", () =>
+export const jsEngine: Engine = /* @__PURE__ */ createJsEngine("js", () =>
   canGenerateCode() ? compiledLoops : interpretedLoops,
 );
 
 /** The same engine without code generation (what a strict-CSP page gets). */
-export const interpretedEngine: Engine = createJsEngine("js-interpreted", () => interpretedLoops);
+export const interpretedEngine: Engine = /* @__PURE__ */ createJsEngine(
+  "js-interpreted",
+  () => interpretedLoops,
+);
 
 let active: Engine = jsEngine;
 
