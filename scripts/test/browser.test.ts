@@ -18,8 +18,8 @@ import { repoRoot } from "../lib/workspace.ts";
  * Node process; the per-step losses must fall and agree to 1e-6 (relative).
  *
  * Chromium comes from the system: /usr/bin/chromium (Debian's `apt-get install -y chromium`,
- * which .ci/run does), or the path in ZEROGRAD_CHROMIUM (ci.yml points it at the Google
- * Chrome of GitHub's Ubuntu runners). Without one the test fails; it never skips.
+ * which .ci/run does; GitHub's Ubuntu images link a Chromium build there too), or the path in
+ * ZEROGRAD_CHROMIUM. Without one the test fails; it never skips.
  */
 
 const { installRoot, packages } = inject("packs");
@@ -100,7 +100,7 @@ describe("browser: training in headless Chromium", () => {
   it("trains in Chromium: the loss falls and equals the Node run to 1e-6", async () => {
     if (!existsSync(executablePath)) {
       throw new Error(
-        `browser test: no Chromium at ${executablePath}. Install Debian's with \`apt-get install -y chromium\` (.ci/run does), or set ZEROGRAD_CHROMIUM to a Chromium or Chrome binary.`,
+        `browser test: no Chromium at ${executablePath}. Install Debian's with \`apt-get install -y chromium\` (.ci/run does), or set ZEROGRAD_CHROMIUM to a Chromium or Chrome binary (GitHub's Ubuntu images have one at /usr/bin/chromium).`,
       );
     }
     const code = readFileSync(bundleFile);
