@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { fromSafetensors, NNError, readSafetensorsHeader, type StateDict } from "@zerograd/nn";
+import { type Printer, UsageError } from "../io";
+import { PIXELS, splitForSeed } from "../mnist-data";
+import { accuracyLine, evaluate, MNIST_DEFAULTS, mnistModel } from "./mnist";
+
+/** Flags of `predict`. */
+export interface PredictOptions {
+  /** A file written by `mnist`. */
+  weights: string;
+  /** The seed of the split; default: the one saved in the file, else mnist's default. */
+  seed?: number;
+}
+
+/** What `predict` returns (and prints with `--json`). */
+export interface PredictResult {
+  testAccuracy: number;
+  hidden: number;
+  seed: number;
+  errors: number;
+}
+
+/**
+ * Loads weights saved by `mnist` and prints their accuracy on the test split of the same seed.
+ * Throws UsageError when the file is missing, is not safetensors, or does not hold a
+ * 784-hidden-10 MLP.
+ */
+export function predict(options: PredictOptions, printer: Printer): PredictResult {
+  const { weights } = options;
+  let bytes: Uint8Array;
+  try {
+    // A plain Uint8Array copy, not Node's Buffer: nn's fromSafetensors copies each tensor
+    // with `slice`, which on a Buffer is a view, and then reads the view's whole ArrayBuffer
+    // (the file's first bytes) instead of the tensor.
+    bytes = new Uint8Array(readFileSync(weights));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : code;
+    throw new UsageError(`cannot read weights file ${weights}: ${why}`);
+  }
+  let metadata: Record<string, string> | null;
+  let dict: StateDict;
+  try {
+    metadata = readSafetensorsHeader(bytes).metadata;
+    dict = fromSafetensors(bytes);
+  } catch (error) {
+    throw new UsageError(`${weights} is not a valid safetensors file (${message(error)})`);
+  }
+  const hidden = Number(metadata?.hidden ?? dict["layers.0.weight"]?.shape[0]);
+  if (!Number.isInteger(hidden) || hidden < 1) {
+    throw new UsageError(`${weights} holds no ${PIXELS}-hidden-10 MLP (no hidden size found)`);
+  }
+  const seed = options.seed ?? Number(metadata?.seed ?? MNIST_DEFAULTS.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new UsageError(`${weights} names a seed that is not an integer >= 0: ${metadata?.seed}`);
+  }
+  const model = mnistModel(hidden);
+  try {
+    model.loadStateDict(dict);
+  } catch (error) {
+    if (!(error instanceof NNError)) throw error;
+    throw new UsageError(
+      `${weights} does not fit a ${PIXELS}-${hidden}-10 MLP (${message(error)})`,
+    );
+  }
+  const { test } = splitForSeed(seed);
+  const { predictions, accuracy } = evaluate(model, test);
+  const labels = test.labels.toTypedArray();
+  const errors = predictions.reduce((count, p, i) => count + (p === labels[i] ? 0 : 1), 0);
+  printer.line(`loaded ${weights}: MLP ${PIXELS}-${hidden}-10`);
+  printer.line(`test split of seed ${seed}: ${labels.length} digits, ${errors} misclassified`);
+  printer.line(accuracyLine(accuracy));
+  return { testAccuracy: accuracy, hidden, seed, errors };
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] as string;
+}

@@ -1,0 +1,78 @@
+import { add, mul, Parameter, pow, sub, type Variable } from "@zerograd/autograd";
+import { array } from "@zerograd/ndarray";
+import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
+import type { Printer } from "../io";
+
+/** Flags of `rosenbrock`. */
+export interface RosenbrockOptions {
+  iterations: number;
+  lr: number;
+  optimizer: OptimizerName;
+  /** Print the position every this many iterations. */
+  every: number;
+}
+
+/** The book's settings (step 28): plain gradient descent, lr 0.001, from (0, 2). */
+export const ROSENBROCK_DEFAULTS: RosenbrockOptions = {
+  iterations: 50_000,
+  lr: 0.001,
+  optimizer: "sgd",
+  every: 5_000,
+};
+
+/** One printed point of the path. */
+export interface PathPoint {
+  iteration: number;
+  x0: number;
+  x1: number;
+  value: number;
+}
+
+/** What `rosenbrock` returns (and prints with `--json`). */
+export interface RosenbrockResult {
+  path: PathPoint[];
+  x0: number;
+  x1: number;
+  value: number;
+}
+
+/** Rosenbrock's banana f(x₀, x₁) = 100(x₁ − x₀²)² + (1 − x₀)², whose minimum is f(1, 1) = 0. */
+export function rosenbrockFunction(x0: Variable, x1: Variable): Variable {
+  return add(mul(100, pow(sub(x1, pow(x0, 2)), 2)), pow(sub(1, x0), 2));
+}
+
+/**
+ * Minimises Rosenbrock's function from (0, 2) with autograd and an optimizer, no layers: two
+ * float64 Parameters, backward, step. Prints the path every `every` iterations and ends with
+ * the final point.
+ */
+export function rosenbrock(options: RosenbrockOptions, printer: Printer): RosenbrockResult {
+  const { iterations, lr, optimizer: optimizerName, every } = options;
+  const x0 = new Parameter(array(0, { dtype: "float64" }), { name: "x0" });
+  const x1 = new Parameter(array(2, { dtype: "float64" }), { name: "x1" });
+  const optimizer = makeOptimizer(optimizerName, [x0, x1], lr);
+  printer.line(
+    `rosenbrock: f(x0, x1) = 100(x1 - x0²)² + (1 - x0)², minimum 0 at (1, 1); from (0, 2), ${describeOptimizer(optimizerName, lr)}, ${iterations} iterations`,
+  );
+  const width = String(iterations).length;
+  const path: PathPoint[] = [];
+  for (let iteration = 0; ; iteration++) {
+    const value = rosenbrockFunction(x0, x1);
+    if (iteration % every === 0 || iteration === iterations) {
+      const point = { iteration, x0: x0.item(), x1: x1.item(), value: value.item() };
+      path.push(point);
+      printer.line(
+        `iteration ${String(iteration).padStart(width)}  (x0, x1) = (${point.x0.toFixed(6)}, ${point.x1.toFixed(6)})  f = ${point.value.toExponential(3)}`,
+      );
+    }
+    if (iteration === iterations) break;
+    optimizer.zeroGrad();
+    value.backward();
+    optimizer.step();
+  }
+  const last = path.at(-1) as PathPoint;
+  printer.line(
+    `final point: (${last.x0.toFixed(6)}, ${last.x1.toFixed(6)}), f = ${last.value.toExponential(3)}`,
+  );
+  return { path, x0: last.x0, x1: last.x1, value: last.value };
+}

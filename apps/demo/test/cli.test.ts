@@ -1,0 +1,138 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/main";
+import { run, tempFolder } from "./run";
+
+/** Bad input: status 2, nothing on stdout, one error line, then the usage, no stack trace. */
+async function expectBadInput(args: string[], message: RegExp, usage: string) {
+  const result = await run(...args);
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe("");
+  const [first, ...rest] = result.stderr.split("\n");
+  expect(first).toMatch(/^error: /);
+  expect(first).toMatch(message);
+  expect(rest.join("\n")).toContain(`Usage: ${usage}`);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("bad input exits with status 2, a one-line error and the usage", () => {
+  it("an unknown command", async () => {
+    await expectBadInput(["train"], /unknown command 'train'/, "zerograd-demo [options] [command]");
+  });
+
+  it("an unknown flag, for the default command and for a named one", async () => {
+    await expectBadInput(["--bogus"], /unknown option '--bogus'/, "zerograd-demo mnist");
+    await expectBadInput(
+      ["spiral", "--epoch", "3"],
+      /unknown option '--epoch'/,
+      "zerograd-demo spiral",
+    );
+  });
+
+  it("non-numeric, fractional, zero and negative values", async () => {
+    await expectBadInput(
+      ["--epochs", "abc"],
+      /'--epochs <n>' argument 'abc' is invalid/,
+      "zerograd-demo mnist",
+    );
+    await expectBadInput(
+      ["mnist", "--batch-size", "2.5"],
+      /expected an integer >= 1/,
+      "zerograd-demo mnist",
+    );
+    await expectBadInput(["sin", "--hidden", "0"], /expected an integer >= 1/, "zerograd-demo sin");
+    await expectBadInput(["spiral", "--lr", "-1"], /expected a number > 0/, "zerograd-demo spiral");
+    await expectBadInput(["xor", "--lr", "fast"], /expected a number > 0/, "zerograd-demo xor");
+    await expectBadInput(["xor", "--seed", "-3"], /expected an integer >= 0/, "zerograd-demo xor");
+    await expectBadInput(
+      ["rosenbrock", "--every", ""],
+      /expected an integer >= 1/,
+      "zerograd-demo rosenbrock",
+    );
+  });
+
+  it("an unknown optimizer, a missing flag value, a stray argument", async () => {
+    await expectBadInput(
+      ["--optimizer", "nadam"],
+      /Allowed choices are sgd, momentum, adam/,
+      "zerograd-demo mnist",
+    );
+    await expectBadInput(["mnist", "--epochs"], /argument missing/, "zerograd-demo mnist");
+    await expectBadInput(["xor", "now"], /too many arguments for 'xor'/, "zerograd-demo xor");
+  });
+
+  it("predict without --weights", async () => {
+    await expectBadInput(
+      ["predict"],
+      /required option '--weights <file>' not specified/,
+      "zerograd-demo predict",
+    );
+  });
+
+  it("an --out folder that cannot be written", async () => {
+    const file = join(tempFolder(), "a-file");
+    writeFileSync(file, "");
+    await expectBadInput(
+      ["autograd", "--out", file],
+      /^error: cannot write to the folder --out .*a-file: EEXIST$/,
+      "zerograd-demo autograd",
+    );
+  });
+});
+
+describe("help", () => {
+  it("lists every command, exit status 0", async () => {
+    for (const args of [["--help"], ["-h"], ["--", "--help"], ["help"]]) {
+      const result = await run(...args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain("Usage: zerograd-demo [options] [command]");
+      for (const command of COMMANDS) expect(result.stdout).toContain(`\n  ${command} `);
+    }
+  });
+
+  it("every command has --help with its flags and defaults", async () => {
+    const flags: Record<string, string[]> = {
+      mnist: [
+        "--epochs",
+        "--batch-size",
+        "--lr",
+        "--hidden",
+        "--optimizer",
+        "--seed",
+        "--out",
+        "--json",
+      ],
+      predict: ["--weights", "--seed", "--json"],
+      spiral: [
+        "--epochs",
+        "--batch-size",
+        "--lr",
+        "--hidden",
+        "--optimizer",
+        "--seed",
+        "--out",
+        "--json",
+      ],
+      sin: ["--iterations", "--lr", "--hidden", "--optimizer", "--seed", "--out", "--json"],
+      autograd: ["--newton-steps", "--order", "--out", "--json"],
+      rosenbrock: ["--iterations", "--lr", "--optimizer", "--every", "--json"],
+      xor: ["--iterations", "--lr", "--optimizer", "--seed", "--json"],
+    };
+    expect(Object.keys(flags)).toEqual(COMMANDS);
+    for (const command of COMMANDS) {
+      const result = await run(command, "--help");
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toContain(`Usage: zerograd-demo ${command} [options]`);
+      for (const flag of flags[command] ?? []) expect(result.stdout).toContain(`${flag} `);
+    }
+    expect((await run("mnist", "--help")).stdout).toContain("(default: 10)");
+  });
+
+  it("a leading -- (as pnpm passes it) is ignored", async () => {
+    const result = await run("--", "xor", "--iterations", "2");
+    expect(result.status).toBe(0);
+    expect(result.last).toMatch(/^loss: \d\.\d{6}$/);
+  });
+});
