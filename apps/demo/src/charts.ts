@@ -28,7 +28,8 @@ export function terminalChart(
     height,
     format: (y: number) => y.toFixed(decimals).padStart(8),
   });
-  return `${title}\n${chart}`;
+  const lines = chart.split("\n").map((line) => line.trimEnd());
+  return [title, ...lines].join("\n");
 }
 
 /** `values` as `width` points: means of equal buckets, or each value repeated. */

@@ -32,6 +32,8 @@ export class EpochProgress {
           stream: stream as NodeJS.WritableStream,
           format: `${label} {bar} {percentage}% | loss {loss} | acc {accuracy} | {speed} samples/s`,
           barsize: 24,
+          barCompleteChar: "█",
+          barIncompleteChar: "░",
           hideCursor: true,
           clearOnComplete: true,
           fps: 10,

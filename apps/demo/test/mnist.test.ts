@@ -48,7 +48,7 @@ describe("mnist command", () => {
     expect(result.stdout).toMatch(
       /epoch 1\/1 {2}loss \d\.\d{4} {2}acc 0\.\d{4} {2}test acc 0\.\d{4} {2}[\d,]+ samples\/s/,
     );
-    expect(result.stdout).toContain("training loss (per step)");
+    expect(result.stdout).toContain("training loss (63 steps, 1 epoch)");
     expect(result.stdout).toMatch(/predicted \d, true \d/);
     expect(result.stdout).toMatch(/[░▒▓█]{3}/);
 

@@ -155,9 +155,10 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   const seconds = (performance.now() - started) / 1000;
 
   printer.line();
-  printer.block(terminalChart("training loss (per step)", stepLosses, { decimals: 3 }), 2);
+  const steps = `${formatCount(stepLosses.length)} steps, ${epochs} epoch${epochs === 1 ? "" : "s"}`;
+  printer.block(terminalChart(`training loss (${steps})`, stepLosses, { decimals: 3 }), 2);
   printer.line();
-  printer.block(terminalChart("training accuracy (per step)", stepAccuracies, { decimals: 3 }), 2);
+  printer.block(terminalChart(`training accuracy (${steps})`, stepAccuracies, { decimals: 3 }), 2);
 
   const { predictions, accuracy: testAccuracy } = evaluate(model, test);
   const wrong = misclassified(predictions, test, 4);
