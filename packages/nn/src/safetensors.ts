@@ -270,7 +270,9 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer): StateDict {
   const dict: StateDict = {};
   for (const [name, info] of tensors) {
     const [begin, end] = info.dataOffsets;
-    const raw = file.slice(dataStart + begin, dataStart + end);
+    // A copy into a fresh, plain buffer: `slice` on a Uint8Array subclass (Node's Buffer)
+    // returns a view of the whole file instead.
+    const raw = new Uint8Array(file.subarray(dataStart + begin, dataStart + end));
     setEntry(dict, name, new NDArray(decode(name, info.dtype, raw), info.shape));
   }
   return dict;

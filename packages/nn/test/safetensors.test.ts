@@ -162,6 +162,13 @@ describe("toSafetensors", () => {
     );
   });
 
+  it("reads from a Uint8Array subclass such as Node's Buffer, whose slice is a view", () => {
+    const bytes = toSafetensors({ a: array([1, 2]), b: array([3, 4, 5], "int32") });
+    const loaded = fromSafetensors(Buffer.from(bytes));
+    expect(loaded.a?.toArray()).toEqual([1, 2]);
+    expect(loaded.b?.toArray()).toEqual([3, 4, 5]);
+  });
+
   it("keeps awkward names as plain keys", () => {
     const dict: StateDict = {};
     Object.defineProperty(dict, "__proto__", { value: zeros([1]), enumerable: true });

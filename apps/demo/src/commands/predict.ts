@@ -29,10 +29,7 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
   const { weights } = options;
   let bytes: Uint8Array;
   try {
-    // A plain Uint8Array copy, not Node's Buffer: nn's fromSafetensors copies each tensor
-    // with `slice`, which on a Buffer is a view, and then reads the view's whole ArrayBuffer
-    // (the file's first bytes) instead of the tensor.
-    bytes = new Uint8Array(readFileSync(weights));
+    bytes = readFileSync(weights);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : code;
