@@ -118,8 +118,9 @@ export const FAMILIES: readonly Family[] = [
   "compare/where",
 ];
 
-/** The zerograd / hand-written block: worst and geometric-mean time ratio per family. */
+/** The zerograd / hand-written block: worst and geometric-mean time ratio per family (none without any). */
 export function handWrittenTable(cases: readonly BenchCase[], lookup: Lookup): string[] {
+  if (FAMILIES.every((f) => familyRatios(f, cases, lookup).length === 0)) return [];
   const lines = [heading("zerograd vs hand-written plain-JS loops (time zerograd / time loop)")];
   lines.push("  same process, samples interleaved; < 1 means zerograd is faster; target ≤ 1.5");
   for (const family of FAMILIES) {
