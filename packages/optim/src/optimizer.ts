@@ -72,7 +72,10 @@ let nextHookId = 0;
  * buffer), so layers and any other reference see the new values. Parameters whose `grad` is null
  * are skipped and keep their state.
  */
-export abstract class Optimizer<Options extends object, State extends ParamState = ParamState> {
+export abstract class Optimizer<
+  Options extends object = object,
+  State extends ParamState = ParamState,
+> {
   /** The constructor's options over the class defaults: what a new group inherits. */
   readonly defaults: Readonly<Partial<Options>>;
   /** The parameter groups, options resolved; change `lr` etc. here between steps. */
