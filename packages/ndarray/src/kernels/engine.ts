@@ -9,6 +9,7 @@ import {
   LoopCache,
   type LoopFactory,
   MAX_ARITY,
+  type MapLoop,
   type ScalarFn,
 } from "./loops";
 import { collapseAxes, walkRows } from "./walk";
@@ -78,6 +79,17 @@ function typeKey(arrays: readonly TypedArray[]): string {
   return key;
 }
 
+/** typeKey's letter as a two-bit number, for the flat path's numeric cache key. */
+function typeCode(a: TypedArray): number {
+  return a instanceof Float32Array
+    ? 0
+    : a instanceof Float64Array
+      ? 1
+      : a instanceof Int32Array
+        ? 2
+        : 3;
+}
+
 /**
  * How an input can be read as one flat run over the output's row-major order: "c" when it is
  * laid out exactly like the output, "s" when it is one value broadcast everywhere, "" otherwise.
@@ -122,6 +134,76 @@ function iterationLayout(
 /** The plain-JavaScript engine, with loops from `factory` (compiled or interpreted). */
 export function createJsEngine(name: string, factory: () => LoopFactory): Engine {
   const loops = new LoopCache(factory);
+  // Loops of flat calls by (fn, numeric key): most elementwise calls are flat (same-layout
+  // operands, scalars), and small ones are dominated by what a call allocates, so this path
+  // builds no strings, layouts or closures once its loop is cached.
+  const flatLoops = new WeakMap<ScalarFn, Map<number, MapLoop>>();
+
+  /**
+   * Runs `fn` as one run of `size` elements when every input is laid out like the output or
+   * is a single broadcast value; returns false (doing nothing) otherwise.
+   */
+  function mapFlat(
+    fn: ScalarFn,
+    shape: Shape,
+    outStrides: number[],
+    out: TypedArray,
+    inputs: readonly StridedOperand[],
+    outOffset: number,
+    size: number,
+  ): boolean {
+    const arity = inputs.length;
+    let key = (arity << 8) | typeCode(out);
+    for (let j = 0; j < arity; j++) {
+      const x = inputs[j] as StridedOperand;
+      const kind = flatWalk(x.strides, outStrides, shape);
+      if (kind === "") return false;
+      key |= (typeCode(x.data) << (2 * j + 2)) | ((kind === "c" ? 1 : 0) << (11 + j));
+    }
+    const [x0, x1, x2] = inputs as [StridedOperand, StridedOperand?, StridedOperand?];
+    const dense0 = (key >> 11) & 1;
+    // A plain copy of one flat run between arrays of one type is a memory copy.
+    if (fn === identity && dense0 === 1 && x0.data.constructor === out.constructor) {
+      out.set(x0.data.subarray(x0.offset, x0.offset + size), outOffset);
+      return true;
+    }
+    let cached = flatLoops.get(fn);
+    if (cached === undefined) {
+      cached = new Map();
+      flatLoops.set(fn, cached);
+    }
+    let loop = cached.get(key);
+    if (loop === undefined) {
+      let pattern = "";
+      for (let j = 0; j < arity; j++) pattern += (key >> (11 + j)) & 1 ? "c" : "s";
+      loop = loops.map(fn, arity, pattern, typeKey([out, ...inputs.map((x) => x.data)]));
+      cached.set(key, loop);
+    }
+    loop(
+      out,
+      outOffset,
+      1,
+      1,
+      size,
+      x0.data,
+      x0.offset,
+      0,
+      0,
+      dense0,
+      x1?.data,
+      x1 === undefined ? 0 : x1.offset,
+      x1 === undefined ? undefined : 0,
+      x1 === undefined ? undefined : 0,
+      x1 === undefined ? undefined : (key >> 12) & 1,
+      x2?.data,
+      x2 === undefined ? 0 : x2.offset,
+      x2 === undefined ? undefined : 0,
+      x2 === undefined ? undefined : 0,
+      x2 === undefined ? undefined : (key >> 13) & 1,
+    );
+    return true;
+  }
+
   return {
     name,
     map(fn, shape, out, inputs, outOffset = 0) {
@@ -129,8 +211,10 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       if (arity < 1 || arity > MAX_ARITY) {
         throw new RangeError(`map: functions of ${arity} inputs are not supported`);
       }
+      const size = shapeSize(shape);
+      if (size === 0) return;
       const outStrides = contiguousStrides(shape);
-      if (shapeSize(shape) === 0) return;
+      if (mapFlat(fn, shape, outStrides, out, inputs, outOffset, size)) return;
       const layout = iterationLayout(shape, outStrides, inputs);
       const [x0] = inputs as [StridedOperand];
       // A plain copy of one flat run between arrays of one type is a memory copy.
