@@ -62,6 +62,8 @@ export interface Engine {
 }
 
 const PAIRWISE_BLOCK = 128;
+/** Reduced runs up to this long are walked outermost (see `reduce`). */
+const SHORT_REDUCTION = 16;
 
 /** One letter per typed-array type: loops are cached per combination of them. */
 function typeKey(arrays: readonly TypedArray[]): string {
@@ -292,6 +294,18 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
         order.map((d) => shape[d] as number),
         [order.map((d) => x.strides[d] as number), order.map((d) => accStrides[d] as number)],
       );
+      // A short reduced axis innermost (softmax over 10 classes, say) would mean one fold call
+      // per output element; moved outermost, each of its few steps accumulates a long run of
+      // outputs instead.
+      const innermost = collapsed.shape.length - 1;
+      if (
+        innermost > 0 &&
+        (collapsed.strides[1] as number[])[innermost] === 0 &&
+        (collapsed.shape[innermost] as number) <= SHORT_REDUCTION
+      ) {
+        collapsed.shape.unshift(collapsed.shape.pop() as number);
+        for (const strides of collapsed.strides) strides.unshift(strides.pop() as number);
+      }
       const key = typeKey([x.data]);
       const offsets = new Int32Array([x.offset, 0]);
       const last = collapsed.shape.length - 1;
