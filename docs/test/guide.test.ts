@@ -189,7 +189,7 @@ const chapters: Record<string, Block[]> = {
           near(0.6216266807712961, 12),
           near(0.6650910447505025, 12),
         ],
-        [4, 7, 19, 49],
+        [5, 8, 20, 50],
       ],
     },
     { topic: "double backprop", prints: [100] },

@@ -1,5 +1,14 @@
-import { copy, formatShape, NDArray, onesLike, ShapeError, zerosLike } from "@zerograd/ndarray";
-import { AutogradError, add, astype, type Function, setGradEnabled, Variable } from "./internal";
+import * as nd from "@zerograd/ndarray";
+import { formatShape, NDArray, onesLike, ShapeError, zerosLike } from "@zerograd/ndarray";
+import {
+  AutogradError,
+  add,
+  astype,
+  copy,
+  type Function,
+  setGradEnabled,
+  Variable,
+} from "./internal";
 
 /** Options of `Variable.backward`. */
 export interface BackwardOptions {
@@ -27,12 +36,18 @@ export function backward(output: Variable, options: BackwardOptions = {}): void 
     );
   }
   const accumulate: Deliver = (x, gx) => {
-    if (x.grad === null)
-      x.grad = createGraph ? gx : new Variable(copy(gx.data), { requiresGrad: false });
-    else x.grad = add(x.grad, gx);
+    if (x.grad === null) x.grad = owned(gx);
+    else if (
+      !createGraph &&
+      x.grad.creator === null &&
+      x.grad.dtype === gx.dtype &&
+      x.grad.data.isContiguous
+    ) {
+      nd.add(x.grad.data, gx.data, { out: x.grad.data }); // in place, as PyTorch accumulates
+    } else x.grad = add(x.grad, gx);
   };
   const keeps = (x: Variable) => x.creator === null || retainAll || x.retainsGrad;
-  setGradEnabled(createGraph, () => propagate(output, seed(output), keeps, accumulate));
+  setGradEnabled(createGraph, () => propagate([[output, seed(output)]], keeps, accumulate));
 }
 
 /** Options of `grad`. */
@@ -42,9 +57,10 @@ export interface GradOptions {
 }
 
 /**
- * The gradients of `outputs` (each seeded with ones, as in backward) with respect to `inputs`,
- * in the order of `inputs`, without touching any `grad` field. An input the outputs do not
- * depend on gets zeros. With `createGraph` the gradients are themselves recorded Variables.
+ * The gradients of the sum of `outputs` (each seeded with ones, as in backward) with respect
+ * to `inputs`, in the order of `inputs`, in one backward pass, without touching any `grad`
+ * field. An input the outputs do not depend on gets zeros; an input that does not require grad
+ * is an AutogradError. With `createGraph` the gradients are themselves recorded Variables.
  */
 export function grad(
   outputs: Variable | readonly Variable[],
@@ -53,23 +69,44 @@ export function grad(
 ): Variable[] {
   const outs = outputs instanceof Variable ? [outputs] : [...outputs];
   const ins = inputs instanceof Variable ? [inputs] : [...inputs];
+  ins.forEach((x, i) => {
+    if (!x.requiresGrad) {
+      throw new AutogradError(
+        `grad: input ${i} ${formatShape(x.shape)} ${x.dtype} does not require grad, so it has no gradient`,
+      );
+    }
+  });
   const wanted = new Set(ins);
   const found = new Map<Variable, Variable>();
   const collect: Deliver = (x, gx) => {
     const previous = found.get(x);
-    found.set(x, previous === undefined ? gx : add(previous, gx));
+    found.set(x, previous === undefined ? owned(gx) : add(previous, gx));
   };
-  setGradEnabled(options.createGraph ?? false, () => {
-    for (const y of outs) {
-      if (!y.requiresGrad) {
-        throw new AutogradError(
-          `grad: an output ${formatShape(y.shape)} ${y.dtype} does not require grad`,
-        );
-      }
-      propagate(y, seed(y), (x) => wanted.has(x), collect);
+  outs.forEach((y, i) => {
+    if (!y.requiresGrad) {
+      throw new AutogradError(
+        `grad: output ${i} ${formatShape(y.shape)} ${y.dtype} does not require grad`,
+      );
     }
   });
+  setGradEnabled(options.createGraph ?? false, () =>
+    propagate(
+      outs.map((y) => [y, seed(y)]),
+      (x) => wanted.has(x),
+      collect,
+    ),
+  );
   return ins.map((x) => found.get(x) ?? new Variable(zerosLike(x.data), { requiresGrad: false }));
+}
+
+/**
+ * A gradient in a contiguous buffer of its own. Backward passes one gradient to several inputs
+ * (add gives both its output's gradient; sum's is a broadcast view), so storing it as it comes
+ * would let an in-place update of one `grad` change another. With grad mode on (createGraph)
+ * the copy is recorded, so the gradient stays differentiable.
+ */
+function owned(g: Variable): Variable {
+  return copy(g);
 }
 
 function seed(y: Variable): Variable {
@@ -82,8 +119,7 @@ function seed(y: Variable): Variable {
  * added its share of their gradients. No recursion: a chain of any length works.
  */
 function propagate(
-  output: Variable,
-  outputGrad: Variable,
+  roots: readonly (readonly [Variable, Variable])[],
   keeps: (x: Variable) => boolean,
   deliver: Deliver,
 ): void {
@@ -98,7 +134,7 @@ function propagate(
     pending.set(x, previous === undefined ? gx : add(previous, gx));
     queue.push(x.creator);
   };
-  receive(output, outputGrad);
+  for (const [y, gy] of roots) receive(y, gy);
   for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
     const gys = f.outputs.map((y) => {
       const gy = pending.get(y);

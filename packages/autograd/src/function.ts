@@ -1,4 +1,4 @@
-import { DTypeError, full, NDArray, resultType } from "@zerograd/ndarray";
+import { DTypeError, full, isFloat, NDArray, resultType } from "@zerograd/ndarray";
 import { AutogradError, isGradEnabled, Variable } from "./internal";
 
 /** What ops and `Function.apply` take: a Variable, or an NDArray or JS number used as a constant. */
@@ -53,15 +53,20 @@ export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
   apply(...inputs: VariableLike[]): Out extends NDArray[] ? Variable[] : Variable {
     const xs = toVariables(inputs, this.name);
     const ys = this.forward(...xs.map((x) => x.data));
-    const record = isGradEnabled() && xs.some((x) => x.requiresGrad);
     const multiple = Array.isArray(ys);
     const arrays: NDArray[] = multiple ? ys : [ys];
-    const outputs = arrays.map((y) => {
+    for (const y of arrays) {
       if (!(y instanceof NDArray)) {
         throw new AutogradError(`${this.name}.forward must return NDArrays, got ${typeof y}`);
       }
-      return new Variable(y, { requiresGrad: record && y.dtype !== "bool" && y.dtype !== "int32" });
-    });
+    }
+    // Recorded only when an input requires grad and an output can carry one (an int result,
+    // such as a cast to int32, ends the graph).
+    const record =
+      isGradEnabled() && xs.some((x) => x.requiresGrad) && arrays.some((y) => isFloat(y.dtype));
+    const outputs = arrays.map(
+      (y) => new Variable(y, { requiresGrad: record && isFloat(y.dtype) }),
+    );
     if (record) {
       let generation = 0;
       for (const x of xs) if (x.generation > generation) generation = x.generation;

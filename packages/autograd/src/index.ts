@@ -21,6 +21,7 @@ export { clip, where } from "./ops/select";
 export {
   astype,
   broadcastTo,
+  copy,
   expandDims,
   flatten,
   reshape,

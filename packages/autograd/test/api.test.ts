@@ -9,7 +9,7 @@ const OPS = [
   "add sub mul div neg pow maximum minimum",
   "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where",
   "sum mean max min prod variance var std logsumexp",
-  "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype",
+  "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype copy",
   "concat stack split pad slice take scatterAdd im2col col2im",
 ]
   .join(" ")

@@ -1,6 +1,6 @@
 import type { NDArray } from "@zerograd/ndarray";
 import * as nd from "@zerograd/ndarray";
-import { Function, log, unbroadcast, type Variable, type VariableLike } from "../internal";
+import { Function, log, unbroadcast, type Variable, type VariableLike, where } from "../internal";
 
 // Binary ops broadcast like ndarray's; each gradient is summed back to its input's shape.
 // A gradient is computed only for inputs that require grad.
@@ -80,11 +80,20 @@ class Pow extends Function {
   backward(gy: Variable): (Variable | null)[] {
     const [x, c] = this.inputs as [Variable, Variable];
     const y = this.outputs[0] as Variable;
-    // d(x^c)/dx = c·x^(c-1), d(x^c)/dc = x^c·log x
-    return [
-      this.needsInputGrad(0) ? unbroadcast(mul(gy, mul(c, pow(x, sub(c, 1)))), x.shape) : null,
-      this.needsInputGrad(1) ? unbroadcast(mul(gy, mul(y, log(x))), c.shape) : null,
-    ];
+    // d(x^c)/dx = c·x^(c−1) and d(x^c)/dc = x^c·log x, with PyTorch's values at a zero base:
+    // 0 where c = 0 (not 0·0^−1) and, for the exponent, 0 where x = 0 and c ≥ 0 (not 0·log 0).
+    // The undefined factor is replaced by a harmless one rather than masked afterwards, so
+    // no NaN reaches a second derivative either.
+    const grads: (Variable | null)[] = [null, null];
+    if (this.needsInputGrad(0)) {
+      const exponent = where(nd.equal(c.data, 0), 1, c); // c·x^(c'−1) is 0 where c = 0
+      grads[0] = unbroadcast(mul(gy, mul(c, pow(x, sub(exponent, 1)))), x.shape);
+    }
+    if (this.needsInputGrad(1)) {
+      const flat = nd.mul(nd.equal(x.data, 0), nd.greaterEqual(c.data, 0)); // x^c is 0 or 1 there
+      grads[1] = unbroadcast(mul(gy, mul(y, log(where(flat, 1, x)))), c.shape);
+    }
+    return grads;
   }
 }
 

@@ -1,6 +1,13 @@
 import type { NDArray, PadWidth } from "@zerograd/ndarray";
 import * as nd from "@zerograd/ndarray";
-import { Function, reshape, slice, type Variable, type VariableLike } from "../internal";
+import {
+  Function,
+  reshape,
+  scatterAdd,
+  slice,
+  type Variable,
+  type VariableLike,
+} from "../internal";
 
 class Concat extends Function {
   constructor(private readonly axis: number) {
@@ -53,7 +60,34 @@ class Split extends Function<NDArray[]> {
   }
 
   backward(...gys: Variable[]): Variable {
-    return concat(gys, this.axis);
+    const x = this.inputs[0] as Variable;
+    const axis = nd.normalizeAxis(this.axis, x.ndim, "split");
+    const length = x.shape[axis] as number;
+    // Part i is x[bounds[i]:bounds[i+1]] along the axis, with Python's slice rules, as in
+    // ndarray's split. Usually the parts tile the axis and the gradient is their concatenation;
+    // out-of-order points make parts overlap or vanish, and each is scattered back instead.
+    const bounds =
+      typeof this.indicesOrSections === "number"
+        ? Array.from({ length: this.indicesOrSections + 1 }, (_, i) =>
+            Math.round((i * length) / (this.indicesOrSections as number)),
+          )
+        : [0, ...this.indicesOrSections, length];
+    const everyPosition = nd.arange(length, undefined, 1, "int32");
+    const positions = gys.map((_, i) =>
+      nd.slice(everyPosition, [[bounds[i] as number, bounds[i + 1] as number]]),
+    );
+    const tiled = nd.concat(positions);
+    if (tiled.size === length && nd.arrayEqual(tiled, everyPosition)) return concat(gys, axis);
+    let g = scatterAdd(
+      nd.zeros(x.shape, x.dtype),
+      positions[0] as NDArray,
+      gys[0] as Variable,
+      axis,
+    );
+    for (let i = 1; i < gys.length; i++) {
+      g = scatterAdd(g, positions[i] as NDArray, gys[i] as Variable, axis);
+    }
+    return g;
   }
 }
 

@@ -7,11 +7,11 @@ import {
   Function,
   mul,
   reshape,
-  sqrt,
-  square,
   sub,
+  transpose,
   type Variable,
   type VariableLike,
+  where,
 } from "../internal";
 
 // Reductions take ndarray's positional (axis, keepdims). Backward reshapes the output's
@@ -41,6 +41,20 @@ abstract class Reduction extends Function {
     return this.keepdims ? g : reshape(g, nd.reducedShape(x.shape, this.axes, true));
   }
 
+  /** How many input elements each output element reduces. */
+  protected get count(): number {
+    const x = this.inputs[0] as Variable;
+    let count = 1;
+    for (const a of this.axes) count *= x.shape[a] as number;
+    return count;
+  }
+
+  /** x − mean(x) over the reduced axes, as recorded Variable ops. */
+  protected deviation(): Variable {
+    const x = this.inputs[0] as Variable;
+    return sub(x, mean(x, this.axes, true));
+  }
+
   /** `g` (shaped like the output) spread over the input's shape. */
   protected spread(g: Variable): Variable {
     return broadcastTo(this.kept(g), (this.inputs[0] as Variable).shape);
@@ -63,10 +77,32 @@ class Mean extends Reduction {
   }
 
   backward(gy: Variable): Variable {
-    const x = this.inputs[0] as Variable;
-    let count = 1;
-    for (const a of this.axes) count *= x.shape[a] as number;
-    return div(this.spread(gy), count);
+    return div(this.spread(gy), this.count);
+  }
+}
+
+class Variance extends Reduction {
+  protected reduce(x: NDArray): NDArray {
+    return nd.variance(x, this.axes, this.keepdims);
+  }
+
+  backward(gy: Variable): Variable {
+    return mul(this.spread(gy), mul(this.deviation(), 2 / this.count)); // 2(xᵢ − x̄)/n
+  }
+}
+
+class Std extends Reduction {
+  protected reduce(x: NDArray): NDArray {
+    return nd.std(x, this.axes, this.keepdims);
+  }
+
+  backward(gy: Variable): Variable {
+    // ∂σ/∂xᵢ = (xᵢ − x̄)/(n·σ). Where σ = 0 every deviation is 0 and PyTorch's gradient is 0;
+    // σ is replaced by 1 there first, so no 0/0 (NaN) enters this or a higher derivative.
+    const sigma = this.kept(this.outputs[0] as Variable);
+    const flat = nd.equal(sigma.data, 0);
+    const partial = div(this.deviation(), mul(where(flat, 1, sigma), this.count));
+    return mul(this.spread(gy), where(flat, 0, partial));
   }
 }
 
@@ -105,20 +141,30 @@ class Prod extends Reduction {
   backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
     const y = this.outputs[0] as Variable;
-    const zeros = nd.equal(x.data, 0);
-    if (!nd.sum(zeros).item()) return mul(this.spread(gy), div(this.spread(y), x)); // ∂y/∂xᵢ = y/xᵢ
-    // With zeros, y/xᵢ is undefined: ∂y/∂xᵢ is the product of the others, which is nonzero
-    // only at the zero of a slice that has exactly one. (Treated as a constant: the second
-    // derivative is not tracked through this branch.)
-    const others = nd.where(zeros, 1, x.data);
-    const productOfNonzeros = nd.prod(others, this.axes, true);
-    const zeroCount = nd.sum(zeros, this.axes, true);
-    const partial = nd.where(
-      nd.equal(zeroCount, 0),
-      nd.div(productOfNonzeros, others),
-      nd.where(nd.mul(zeros, nd.equal(zeroCount, 1)), productOfNonzeros, 0),
-    );
-    return mul(this.spread(gy), nd.astype(partial, x.dtype));
+    if (!nd.sum(nd.equal(x.data, 0)).item()) {
+      return mul(this.spread(gy), div(this.spread(y), x)); // ∂y/∂xᵢ = y/xᵢ
+    }
+    return mul(this.spread(gy), this.productsOfOthers(x));
+  }
+
+  /**
+   * ∂y/∂xᵢ where y/xᵢ is undefined (x has zeros): the product of the other elements of xᵢ's
+   * slice. Each slice of n elements is repeated n times with element i replaced by 1 and
+   * multiplied out, all with Variable ops, so second derivatives stay exact. It costs n² per
+   * slice, which is why the zero-free case divides instead.
+   */
+  private productsOfOthers(x: Variable): Variable {
+    const kept = x.shape.map((_, i) => i).filter((i) => !this.axes.includes(i));
+    const order = [...kept, ...this.axes];
+    const keptShape = kept.map((i) => x.shape[i] as number);
+    const reducedShape = this.axes.map((i) => x.shape[i] as number);
+    const rows = nd.shapeSize(keptShape);
+    const n = nd.shapeSize(reducedShape);
+    const slices = reshape(transpose(x, order), [rows, 1, n]);
+    const own = nd.equal(nd.eye(n), 1); // row i marks element i
+    const others = prod(where(own, 1, broadcastTo(slices, [rows, n, n])), -1); // [rows, n]
+    const inverse = order.map((_, i) => order.indexOf(i));
+    return transpose(reshape(others, [...keptShape, ...reducedShape]), inverse);
   }
 }
 
@@ -167,15 +213,17 @@ export function logsumexp(x: VariableLike, axis?: Axis, keepdims = false): Varia
   return new LogSumExp(axis, keepdims).apply(x);
 }
 
-/** Population variance (ddof 0) over `axis` (as `sum`): the mean of squared deviations. */
+/** Population variance (ddof 0) over `axis` (as `sum`); its gradient is 2(x − mean)/n. */
 export function variance(x: VariableLike, axis?: Axis, keepdims = false): Variable {
-  const deviation = sub(x, mean(x, axis, true));
-  return mean(square(deviation), axis, keepdims);
+  return new Variance(axis, keepdims).apply(x);
 }
 
-/** Population standard deviation over `axis` (as `sum`); its gradient is infinite where it is 0. */
+/**
+ * Population standard deviation over `axis` (as `sum`); its gradient is (x − mean)/(n·std),
+ * and 0 where std is 0 (PyTorch's value there).
+ */
 export function std(x: VariableLike, axis?: Axis, keepdims = false): Variable {
-  return sqrt(variance(x, axis, keepdims));
+  return new Std(axis, keepdims).apply(x);
 }
 
 export { variance as var };

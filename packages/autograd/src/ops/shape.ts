@@ -109,6 +109,21 @@ class AsType extends Function {
   }
 }
 
+class Copy extends Function {
+  forward(x: NDArray): NDArray {
+    return nd.copy(x);
+  }
+
+  backward(gy: Variable): Variable {
+    return gy;
+  }
+}
+
+/** A contiguous copy of x in a buffer of its own; the gradient passes through unchanged. */
+export function copy(x: VariableLike): Variable {
+  return new Copy().apply(x);
+}
+
 /** x with a new shape of the same size (one entry may be -1); a view when x is contiguous. */
 export function reshape(x: VariableLike, shape: Shape): Variable {
   return new Reshape(shape).apply(x);
