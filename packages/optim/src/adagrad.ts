@@ -39,7 +39,9 @@ const ADAGRAD_DEFAULTS: AdaGradOptions = {
 /**
  * AdaGrad, PyTorch 1.13's `torch.optim.Adagrad`: s += g² (g the gradient + weightDecay · p),
  * p −= lr / (1 + (t − 1) · lrDecay) · g / (√s + eps). Like PyTorch, the state of every parameter
- * is created by the constructor (s filled with initialAccumulatorValue).
+ * is created by the constructor (s filled with initialAccumulatorValue). Unlike PyTorch 1.13,
+ * which fills every group's s with the constructor's value and ignores a group's own
+ * `initialAccumulatorValue`, each group here starts from its own value.
  *
  * Throws OptimizerError for a negative lr, lrDecay, weightDecay, initialAccumulatorValue or eps.
  */

@@ -1,10 +1,15 @@
 import { Variable } from "@zerograd/autograd";
 import { clip, contiguous, mul, type NDArray } from "@zerograd/ndarray";
 import { OptimizerError } from "./errors";
-import { describe } from "./optimizer";
+import { describe, isIterableObject, parametersHint } from "./optimizer";
 
 /** The parameters' gradients that exist (a null grad is skipped). */
 function gradients(params: Variable | Iterable<Variable>, fn: string): Variable[] {
+  if (!(params instanceof Variable) && !isIterableObject(params)) {
+    throw new OptimizerError(
+      `${fn}: params must be a Variable or an array of Variables, got ${describe(params)}${parametersHint(params)}`,
+    );
+  }
   const list = params instanceof Variable ? [params] : [...params];
   const grads: Variable[] = [];
   list.forEach((param, i) => {

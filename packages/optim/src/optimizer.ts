@@ -301,12 +301,17 @@ export abstract class Optimizer<
   ): void;
 
   private groupInputs(params: ParamsInput<Options>): ParamGroupInput<Options>[] {
-    if (params instanceof Variable || typeof params !== "object" || params === null) {
+    if (!isIterableObject(params) || params instanceof Variable) {
       throw new OptimizerError(
-        `${this.className}: params must be an array of Variables or of param groups, got ${describe(params)}`,
+        `${this.className}: params must be an array of Variables or of param groups, got ${describe(params)}${parametersHint(params)}`,
       );
     }
     const items: unknown[] = [...(params as Iterable<unknown>)];
+    if (items.some((item) => Array.isArray(item) && item[1] instanceof Variable)) {
+      throw new OptimizerError(
+        `${this.className}: params holds [name, Variable] pairs; pass model.parameters(), not namedParameters()`,
+      );
+    }
     if (items.length === 0)
       throw new OptimizerError(`${this.className}: got an empty parameter list`);
     if (items.every((item) => item instanceof Variable)) {
@@ -467,13 +472,32 @@ function cloneOptions<T extends object>(options: T): T {
 }
 
 /** A short description of a value for error messages. */
+/** Whether `value` is an object that can be iterated (an array, a Set, a generator...). */
+export function isIterableObject(value: unknown): value is Iterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.iterator in value;
+}
+
+/** A hint for the usual mistakes: passing the model, or `model.parameters` uncalled. */
+export function parametersHint(value: unknown): string {
+  if (typeof value === "function") return " (call it: model.parameters())";
+  const maybeLayer = value as { parameters?: unknown } | null;
+  if (typeof maybeLayer === "object" && typeof maybeLayer?.parameters === "function") {
+    return " (pass model.parameters())";
+  }
+  return "";
+}
+
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
   if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
   if (value instanceof Variable) return `a Variable ${formatShape(value.shape)}`;
   if (value instanceof NDArray) return `an NDArray ${formatShape(value.shape)}`;
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name && name !== "Object" ? `a ${name}` : "an object";
+  }
   return String(value);
 }
 

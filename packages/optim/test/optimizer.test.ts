@@ -9,6 +9,7 @@ import {
   AdaGrad,
   Adam,
   AdamW,
+  clipGradNorm,
   type Optimizer,
   OptimizerError,
   RMSprop,
@@ -417,5 +418,38 @@ describe("hooks and closures", () => {
     });
     expect(loss).toBe(4);
     expect(p.data.toArray()).toEqual([1]);
+  });
+});
+
+describe("the usual mistakes with params get errors that say what to pass", () => {
+  // A stand-in for a model: an object with a parameters() method (optim does not depend on nn).
+  class Model {
+    readonly weight = new Parameter(array([1, 2], "float64"));
+    parameters(): Parameter[] {
+      return [this.weight];
+    }
+  }
+  const model = new Model();
+
+  it("passing the model itself", () => {
+    expect(() => new Adam(model as never)).toThrow(OptimizerError);
+    expect(() => new Adam(model as never)).toThrow(
+      "Adam: params must be an array of Variables or of param groups, got a Model (pass model.parameters())",
+    );
+    expect(() => clipGradNorm(model as never, 1)).toThrow(
+      /got a Model \(pass model.parameters\(\)\)/,
+    );
+  });
+
+  it("passing model.parameters without calling it", () => {
+    expect(() => new SGD(model.parameters as never, { lr: 0.1 })).toThrow(
+      "SGD: params must be an array of Variables or of param groups, got a function parameters (call it: model.parameters())",
+    );
+  });
+
+  it("passing namedParameters()-style pairs", () => {
+    expect(() => new Adam([["weight", model.weight]] as never)).toThrow(
+      "Adam: params holds [name, Variable] pairs; pass model.parameters(), not namedParameters()",
+    );
   });
 });
