@@ -1,6 +1,8 @@
 /** Checks that `value` is an integer ≥ `min`, naming the class and option otherwise. */
 export function checkCount(owner: string, option: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${owner}: ${option} must be an integer >= ${min}, got ${value}`);
+    const shown =
+      typeof value === "number" ? String(value) : `${typeof value} ${JSON.stringify(value)}`;
+    throw new RangeError(`${owner}: ${option} must be an integer >= ${min}, got ${shown}`);
   }
 }

@@ -5,11 +5,12 @@ import { checkCount } from "./options";
 
 /**
  * Batches of a time series laid out for truncated backpropagation through time, as in the
- * book: the series is cut into `batchSize` streams of `jump = ⌊length / batchSize⌋`
- * consecutive samples, and batch t holds sample t of every stream (indices
- * `i·jump + t`). Consecutive batches therefore continue each stream, so an RNN's hidden state
- * can be carried from one batch to the next. There is no shuffling; `length` is `jump` (the
- * last `length mod batchSize` samples are not visited).
+ * book's DeZero: the series is read as `batchSize` streams starting `jump = ⌊length /
+ * batchSize⌋` samples apart, and batch t holds sample t of every stream (indices
+ * `(i·jump + t) mod length`). Consecutive batches therefore continue each stream, so an RNN's
+ * hidden state can be carried from one batch to the next. There is no shuffling; `length` is
+ * `⌈length / batchSize⌉` batches, so the last `length mod batchSize` steps of each stream run
+ * into the start of the next one (and the last stream wraps around), exactly as in the book.
  */
 export class SeqDataLoader<T> implements Iterable<Batch<T>> {
   readonly batchSize: number;
@@ -28,15 +29,16 @@ export class SeqDataLoader<T> implements Iterable<Batch<T>> {
     this.batchSize = options.batchSize;
   }
 
-  /** Batches per epoch: the length of each stream. */
+  /** Batches per epoch: ⌈length / batchSize⌉, as in the book. */
   get length(): number {
-    return Math.floor(this.dataset.length / this.batchSize);
+    return Math.ceil(this.dataset.length / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<Batch<T>> {
-    const jump = this.length;
-    for (let t = 0; t < jump; t++) {
-      const positions = Array.from({ length: this.batchSize }, (_, i) => i * jump + t);
+    const n = this.dataset.length;
+    const jump = Math.floor(n / this.batchSize);
+    for (let t = 0; t < this.length; t++) {
+      const positions = Array.from({ length: this.batchSize }, (_, i) => (i * jump + t) % n);
       yield this.fetch(positions);
     }
   }

@@ -19,7 +19,10 @@ export interface SpiralOptions {
  * class labels, N = numClasses · pointsPerClass. The same rng state gives the same data.
  */
 export function spiral(options: SpiralOptions): ArrayDataset {
-  const { numClasses = 3, pointsPerClass = 100, rng } = options;
+  const { numClasses = 3, pointsPerClass = 100, rng } = options ?? {};
+  if (rng === undefined) {
+    throw new Error("spiral: needs an rng for its noise and shuffle (a seeded Random)");
+  }
   checkCount("spiral", "numClasses", numClasses, 1);
   checkCount("spiral", "pointsPerClass", pointsPerClass, 1);
   const n = numClasses * pointsPerClass;

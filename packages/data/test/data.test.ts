@@ -142,24 +142,32 @@ describe("DataLoader", () => {
     expect(() => new DataLoader(numbered(3), { batchSize: 0 })).toThrow(
       "DataLoader: batchSize must be an integer >= 1, got 0",
     );
+    expect(() => new DataLoader(numbered(3), { batchSize: "4" as never })).toThrow(
+      'DataLoader: batchSize must be an integer >= 1, got string "4"',
+    );
     expect(() => new DataLoader(numbered(3), { shuffle: true })).toThrow(/needs an rng/);
   });
 });
 
 describe("SeqDataLoader", () => {
   it("lays the series out as streams continued from batch to batch (the book's layout)", () => {
+    // DeZero: jump = ⌊10 / 3⌋ = 3, ⌈10 / 3⌉ = 4 batches, indices (i·jump + t) mod 10
     const loader = new SeqDataLoader(numbered(10), { batchSize: 3 });
-    expect(loader.length).toBe(3); // jump = ⌊10 / 3⌋
-    expect([...loader].map(labels)).toEqual([
+    expect(loader.length).toBe(4);
+    const expected = [
       [0, 3, 6],
       [1, 4, 7],
       [2, 5, 8],
-    ]);
+      [3, 6, 9],
+    ];
+    expect([...loader].map(labels)).toEqual(expected);
     const slow = [...new SeqDataLoader(plain(numbered(10)), { batchSize: 3 })];
-    expect(slow.map(labels)).toEqual([
-      [0, 3, 6],
-      [1, 4, 7],
-      [2, 5, 8],
+    expect(slow.map(labels)).toEqual(expected);
+    const wrapping = new SeqDataLoader(numbered(5), { batchSize: 2 });
+    expect([...wrapping].map(labels)).toEqual([
+      [0, 2],
+      [1, 3],
+      [2, 4],
     ]);
   });
 
@@ -226,5 +234,9 @@ describe("toy datasets", () => {
     ]);
     expect(sinCurve({ rng: new Random(0) }).x.toArray()).toEqual(train.x.toArray());
     expect(() => sinCurve()).toThrow(/needs an rng/);
+    expect(() => spiral({} as never)).toThrow(
+      "spiral: needs an rng for its noise and shuffle (a seeded Random)",
+    );
+    expect(() => spiral(undefined as never)).toThrow(/needs an rng/);
   });
 });
