@@ -220,7 +220,7 @@ export abstract class Layer {
     const path = new Set<Layer>();
     const visit = (layer: Layer, prefix: string) => {
       path.add(layer);
-      for (const [key, value] of ownEntries(layer)) {
+      for (const [key, value] of ownEntries(layer, prefix)) {
         const name = prefix + key;
         if (value instanceof Layer) {
           if (path.has(value)) {
@@ -238,19 +238,34 @@ export abstract class Layer {
   }
 }
 
-/** The parameters, buffers and sub-layers in a layer's own fields, with their keys, in order. */
-function ownEntries(layer: Layer): [string, State | Layer][] {
+/**
+ * The parameters, buffers and sub-layers in a layer's own fields, with their keys, in order.
+ * Throws NNError when two fields holding parts map to the same key (`fooBar` and `foo_bar`
+ * both give `foo_bar`), naming both fields, the key and where the layer sits (`path`).
+ */
+function ownEntries(layer: Layer, path = ""): [string, State | Layer][] {
   const result: [string, State | Layer][] = [];
+  const fieldOfKey = new Map<string, string>();
   const record = layer as unknown as Record<string, unknown>;
   for (const field of Object.keys(record)) {
     const value = record[field];
     const key = fieldKey(field);
+    const before = result.length;
     if (isPart(value)) result.push([key, value]);
     else if (Array.isArray(value)) {
       value.forEach((element, i) => {
         if (isPart(element)) result.push([`${key}.${i}`, element]);
       });
     }
+    if (result.length === before) continue;
+    const other = fieldOfKey.get(key);
+    if (other !== undefined) {
+      const where = path === "" ? "" : ` (at ${path.slice(0, -1)})`;
+      throw new NNError(
+        `${layer.constructor.name}${where}: the fields ${other} and ${field} both map to the key ${key}; rename one of them (names and state-dict keys must be unique)`,
+      );
+    }
+    fieldOfKey.set(key, field);
   }
   return result;
 }

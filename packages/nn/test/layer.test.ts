@@ -20,6 +20,7 @@ import {
   MLP,
   NNError,
   ReLU,
+  relu,
   Sequential,
   StateDictError,
 } from "../src/index";
@@ -121,6 +122,51 @@ describe("Layer finds its parts in field order", () => {
     outer.layers.push(outer);
     expect(() => outer.namedParameters()).toThrow(NNError);
     expect(() => outer.namedParameters()).toThrow(/layers\.1 refers back to an enclosing layer/);
+  });
+
+  it("rejects two fields that map to the same key, naming both and the key", () => {
+    class Clash extends Layer {
+      fooBar = new Parameter(ones([2]));
+      foo_bar = new Parameter(zeros([2]));
+      forward(x: VariableLike): Variable {
+        return relu(x);
+      }
+    }
+    const message = /Clash: the fields fooBar and foo_bar both map to the key foo_bar/;
+    const layer = new Clash();
+    for (const discover of [
+      () => layer.namedParameters(),
+      () => layer.parameters(),
+      () => layer.stateDict(),
+      () => layer.children(),
+      () => layer.loadStateDict({}),
+    ]) {
+      expect(discover).toThrow(NNError);
+      expect(discover).toThrow(message);
+    }
+    // Nested, the message says where the layer sits; an array field clashes too.
+    class Holder extends Layer {
+      headLayers = [new Linear(1, 1, { rng: rng() })];
+      head_layers = new Linear(1, 1, { rng: rng() });
+      forward(x: VariableLike): Variable {
+        return relu(x);
+      }
+    }
+    const model = new Sequential(new ReLU(), new Holder());
+    expect(() => model.stateDict()).toThrow(
+      /Holder \(at layers\.1\): the fields headLayers and head_layers both map to the key head_layers/,
+    );
+  });
+
+  it("lets a clashing field through when it holds no part", () => {
+    class Quiet extends Layer {
+      fooBar = new Parameter(ones([2]));
+      foo_bar: Parameter | null = null;
+      forward(x: VariableLike): Variable {
+        return relu(x);
+      }
+    }
+    expect(Object.keys(new Quiet().stateDict())).toEqual(["foo_bar"]);
   });
 
   it("call and forward give the same result", () => {
