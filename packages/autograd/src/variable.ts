@@ -156,7 +156,7 @@ export class Variable {
 
   /** A new leaf sharing `data`, cut from the graph and not requiring grad. */
   detach(): Variable {
-    return new Variable(this.data, { name: this.name, requiresGrad: false });
+    return detached(this);
   }
 
   /** Cuts this Variable from its creator: it becomes a leaf of any graph built on it. */
@@ -367,6 +367,15 @@ export class Variable {
   astype(dtype: DType): Variable {
     return astype(this, dtype);
   }
+}
+
+/**
+ * `x`'s data as a new leaf that does not require grad. It lives outside the class because a
+ * class that names itself in its body is renamed `_Variable` by the bundler (and
+ * `constructor.name` would say so).
+ */
+function detached(x: Variable): Variable {
+  return new Variable(x.data, { name: x.name, requiresGrad: false });
 }
 
 /**

@@ -240,7 +240,9 @@ export class Random {
    * overlap for fewer than 2^64 draws each, and forking is as reproducible as drawing.
    */
   fork(): Random {
-    const child = new Random(0);
+    // Not `new Random(0)`: a class that names itself in its body is renamed _Random by the
+    // bundler, and `constructor.name` would say so.
+    const child = new (this.constructor as new (seed: number) => Random)(0);
     child.#s0 = this.#s0;
     child.#s1 = this.#s1;
     child.#s2 = this.#s2;
