@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import type { Variable, VariableLike } from "@zerograd/autograd";
-import { add } from "@zerograd/autograd";
+import { add, toDot } from "@zerograd/autograd";
 import { ones } from "@zerograd/ndarray";
 import { describe, expect, it } from "vitest";
 import * as nn from "../src/index";
@@ -75,5 +76,34 @@ describe("the public API", () => {
     expect(y.shape).toEqual([2, 3]);
     // @ts-expect-error: forward takes two inputs
     expect(() => layer.call(ones([2, 3]))).toThrow();
+  });
+});
+
+describe("class names", () => {
+  it("are unique across the package's sources, so a bundler has no reason to rename one", () => {
+    // esbuild renames the second of two top-level classes with one name (Linear → Linear2),
+    // and constructor.name is what error messages and toDot print.
+    const src = new URL("../src/", import.meta.url);
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".ts"),
+    );
+    const declared = new Map<string, string[]>();
+    for (const file of files) {
+      const text = readFileSync(new URL(file, src), "utf8");
+      for (const [, name] of text.matchAll(/^(?:export )?(?:abstract )?class (\w+)/gm)) {
+        declared.set(name as string, [...(declared.get(name as string) ?? []), file]);
+      }
+    }
+    expect(declared.size).toBeGreaterThan(10);
+    const duplicates = [...declared].filter(([, where]) => where.length > 1);
+    expect(duplicates).toEqual([]);
+  });
+
+  it("Linear's errors and linear's graph node both read Linear", () => {
+    const layer = new nn.Linear(2, 3);
+    expect(() => layer.loadStateDict({})).toThrow(/^Linear\.loadStateDict: missing keys/);
+    const y = nn.linear(ones([1, 2]), layer.weight, layer.bias);
+    expect(y.creator?.name).toBe("Linear");
+    expect(toDot(y)).toMatch(/label="?Linear"?,/);
   });
 });

@@ -15,8 +15,16 @@ import { formatShape, type NDArray, ShapeError } from "@zerograd/ndarray";
  * one broadcast add. Its backward gives W a contiguous [out, in] gradient (gyᵀ·x), which
  * optimizers can update in place, rather than the transposed view a matmul-of-a-transpose
  * graph would leave.
+ *
+ * The class is not called `Linear`, the layer's name (a bundler would rename one of two
+ * top-level classes with one name, and `constructor.name` is what errors print), but its node
+ * reads "Linear" in graphs and errors, after the op, as autograd's Functions do (`Add`, `MatMul`).
  */
-class Linear extends Function {
+class LinearFunction extends Function {
+  override get name(): string {
+    return "Linear";
+  }
+
   forward(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
     checkShapes(x, weight, bias);
     const y = nd.matmul(x, nd.transpose(weight));
@@ -64,6 +72,6 @@ export function linear(
   weight: VariableLike,
   bias?: VariableLike | null,
 ): Variable {
-  const op = new Linear();
+  const op = new LinearFunction();
   return bias === undefined || bias === null ? op.apply(x, weight) : op.apply(x, weight, bias);
 }
