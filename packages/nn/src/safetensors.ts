@@ -123,14 +123,43 @@ function littleEndianBytes(values: TypedArray): Uint8Array {
  * Parses and validates the header of safetensors bytes without reading the data. Throws
  * SafetensorsError when the bytes are too short, the header length is out of range, the
  * header is not UTF-8 JSON of the right form, a dtype is unknown, a shape does not match its
- * byte size, or the offsets leave gaps, overlap or run past the end.
+ * byte size, or the offsets leave gaps, overlap or run past the end, and for `bytes` that are
+ * neither a Uint8Array nor an ArrayBuffer (a DataView, a string, ...).
  */
 export function readSafetensorsHeader(bytes: Uint8Array | ArrayBuffer): SafetensorsHeader {
-  const file = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return parseHeader(asBytes(bytes, "readSafetensorsHeader"), "readSafetensorsHeader");
+}
+
+/**
+ * `bytes` as a Uint8Array (an ArrayBuffer is wrapped, not copied). Anything else throws
+ * SafetensorsError naming `op` and what it got, before any byte is looked at. The checks go
+ * by the built-in tag, so arrays and buffers from another realm (an iframe, a worker) pass.
+ */
+function asBytes(bytes: unknown, op: string): Uint8Array {
+  const tag = Object.prototype.toString.call(bytes);
+  if (bytes instanceof Uint8Array || tag === "[object Uint8Array]") return bytes as Uint8Array;
+  if (bytes instanceof ArrayBuffer || tag === "[object ArrayBuffer]") {
+    return new Uint8Array(bytes as ArrayBuffer);
+  }
+  throw new SafetensorsError(
+    `${op}: expected a Uint8Array or an ArrayBuffer, got ${describeInput(bytes)}`,
+  );
+}
+
+function describeInput(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "a JS array";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  const name = (value as object).constructor?.name;
+  if (!name || name === "Object") return "an object";
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+}
+
+/** Parses and checks the header of `file`; errors name `op`. See `readSafetensorsHeader`. */
+function parseHeader(file: Uint8Array, op: string): SafetensorsHeader {
   const fail = (why: string): never => {
-    throw new SafetensorsError(`fromSafetensors: ${why}`);
+    throw new SafetensorsError(`${op}: ${why}`);
   };
-  if (!(file instanceof Uint8Array)) fail("expected a Uint8Array or an ArrayBuffer");
   if (file.length < 8) fail(`${file.length} bytes is too short for the 8-byte header length`);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
@@ -261,12 +290,13 @@ function checkTensor(
  * `num_batches_tracked`) as int32 when every value fits. The arrays own their memory (no
  * view into `bytes`). Everything is checked before anything is returned: corrupt or truncated
  * bytes throw SafetensorsError (see `readSafetensorsHeader`), as do BOOL bytes other than
- * 0/1 and I64 values outside int32; there is never a partial result. Use
+ * 0/1 and I64 values outside int32, and so does anything but a Uint8Array or an ArrayBuffer
+ * (a DataView, a string, ...), naming what it got; there is never a partial result. Use
  * `readSafetensorsHeader` for the metadata.
  */
 export function fromSafetensors(bytes: Uint8Array | ArrayBuffer): StateDict {
-  const file = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const { tensors, dataStart } = readSafetensorsHeader(file);
+  const file = asBytes(bytes, "fromSafetensors");
+  const { tensors, dataStart } = parseHeader(file, "fromSafetensors");
   const dict: StateDict = {};
   for (const [name, info] of tensors) {
     const [begin, end] = info.dataOffsets;

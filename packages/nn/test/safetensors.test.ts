@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { runInNewContext } from "node:vm";
 import { array, arrayEqual, type DType, type NDArray, Random, zeros } from "@zerograd/ndarray";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -283,11 +284,38 @@ describe("fromSafetensors rejects corrupt bytes", () => {
     const view = padded.subarray(16);
     expect(Object.keys(fromSafetensors(view))).toEqual(written.order);
     expect(Object.keys(fromSafetensors(file.slice().buffer))).toEqual(written.order);
+    // From another realm (an iframe, a worker): instanceof fails there, the built-in tag does not.
+    const foreign = runInNewContext("new Uint8Array(values)", { values: [...file] });
+    expect(foreign instanceof Uint8Array).toBe(false);
+    expect(Object.keys(fromSafetensors(foreign))).toEqual(written.order);
+    const foreignBuffer = runInNewContext("new Uint8Array(values).buffer", { values: [...file] });
+    expect(Object.keys(fromSafetensors(foreignBuffer))).toEqual(written.order);
     expect(
       arrayEqual(
         fromSafetensors(view).ints as NDArray,
         array(written.tensors.ints?.values as number[], "int32"),
       ),
     ).toBe(true);
+  });
+
+  it("rejects anything but a Uint8Array or an ArrayBuffer, saying what it got", () => {
+    const bad: [unknown, string][] = [
+      [new DataView(file.slice().buffer), "a DataView"],
+      [new Float32Array(4), "a Float32Array"],
+      ["not bytes", "a string"],
+      [[1, 2, 3], "a JS array"],
+      [null, "null"],
+      [undefined, "undefined"],
+    ];
+    for (const [value, got] of bad) {
+      for (const [read, op] of [
+        [fromSafetensors, "fromSafetensors"],
+        [readSafetensorsHeader, "readSafetensorsHeader"],
+      ] as const) {
+        const call = () => read(value as Uint8Array);
+        expect(call).toThrow(SafetensorsError);
+        expect(call).toThrow(`${op}: expected a Uint8Array or an ArrayBuffer, got ${got}`);
+      }
+    }
   });
 });
