@@ -431,3 +431,61 @@ describe("MLP and Sequential", () => {
     );
   });
 });
+
+describe("BatchNorm1d options", () => {
+  it("rejects a momentum that is not a number in [0, 1], naming the option and value", () => {
+    for (const [momentum, shown] of [
+      [null, "null"],
+      [-0.1, "-0.1"],
+      [1.5, "1.5"],
+      [Number.NaN, "NaN"],
+      [Number.POSITIVE_INFINITY, "Infinity"],
+      ["0.1", '"0.1"'],
+    ] as const) {
+      const build = () => new BatchNorm1d(3, { momentum: momentum as unknown as number });
+      expect(build).toThrow(NNError);
+      expect(build).toThrow(
+        `BatchNorm1d: momentum must be a finite number in [0, 1], got ${shown}`,
+      );
+    }
+    // PyTorch's momentum=None (a cumulative average) is not supported, and the error says so.
+    expect(() => new BatchNorm1d(3, { momentum: null as unknown as number })).toThrow(
+      /got null \(PyTorch's momentum=None, a cumulative moving average, is not supported\)/,
+    );
+  });
+
+  it("accepts momentum 0 and 1 at the ends of the range", () => {
+    const x = array([
+      [1, 2],
+      [3, 6],
+    ]);
+    const frozen = new BatchNorm1d(2, { momentum: 0 });
+    frozen.call(x);
+    expect(frozen.runningMean.data.toArray()).toEqual([0, 0]);
+    const latest = new BatchNorm1d(2, { momentum: 1 });
+    latest.call(x);
+    expect(latest.runningMean.data.toArray()).toEqual([2, 4]);
+  });
+
+  it("rejects an eps that is not a positive finite number", () => {
+    for (const [eps, shown] of [
+      [0, "0"],
+      [-1e-5, "-0.00001"],
+      [Number.NaN, "NaN"],
+      [Number.POSITIVE_INFINITY, "Infinity"],
+      [null, "null"],
+    ] as const) {
+      const build = () => new BatchNorm1d(3, { eps: eps as unknown as number });
+      expect(build).toThrow(NNError);
+      expect(build).toThrow(`BatchNorm1d: eps must be a positive finite number, got ${shown}`);
+    }
+  });
+
+  it("rejects a numFeatures that is not a positive integer", () => {
+    for (const n of [0, -2, 2.5, Number.NaN]) {
+      expect(() => new BatchNorm1d(n)).toThrow(
+        `BatchNorm1d: numFeatures must be a positive integer, got ${n}`,
+      );
+    }
+  });
+});

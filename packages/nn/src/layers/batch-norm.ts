@@ -19,9 +19,12 @@ import { Buffer, Layer } from "../layer";
 
 /** Options of `BatchNorm1d`. */
 export interface BatchNormOptions {
-  /** Added to the variance before the square root (default 1e-5). */
+  /** Added to the variance before the square root, a positive number (default 1e-5). */
   eps?: number;
-  /** Weight of the new batch in the running statistics (default 0.1). */
+  /**
+   * Weight of the new batch in the running statistics, a number in [0, 1] (default 0.1).
+   * PyTorch's `momentum=None` (a cumulative moving average) is not supported.
+   */
   momentum?: number;
   /** Whether to learn a per-feature scale `weight` and shift `bias` (default true). */
   affine?: boolean;
@@ -40,8 +43,11 @@ export interface BatchNormOptions {
  * and counts `numBatchesTracked` (int32). In eval mode it uses the running statistics. The
  * state dict holds `weight bias running_mean running_var num_batches_tracked`, PyTorch's keys.
  *
- * Throws ShapeError for inputs that are not [N, C] or [N, C, L] with C = numFeatures, and
- * NNError in training mode when a feature has a single value (its variance is undefined).
+ * Throws NNError at construction for a `numFeatures` that is not a positive integer, an `eps`
+ * that is not a positive finite number, or a `momentum` that is not a finite number in [0, 1]
+ * (PyTorch's `momentum=None`, a cumulative moving average, is not supported). Throws
+ * ShapeError for inputs that are not [N, C] or [N, C, L] with C = numFeatures, and NNError in
+ * training mode when a feature has a single value (its variance is undefined).
  */
 export class BatchNorm1d extends Layer {
   readonly numFeatures: number;
@@ -64,6 +70,18 @@ export class BatchNorm1d extends Layer {
       throw new NNError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
     }
     const { eps = 1e-5, momentum = 0.1, affine = true, dtype = "float32" } = options;
+    if (typeof eps !== "number" || !Number.isFinite(eps) || eps <= 0) {
+      throw new NNError(`BatchNorm1d: eps must be a positive finite number, got ${show(eps)}`);
+    }
+    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
+      const unsupported =
+        momentum === null
+          ? " (PyTorch's momentum=None, a cumulative moving average, is not supported)"
+          : "";
+      throw new NNError(
+        `BatchNorm1d: momentum must be a finite number in [0, 1], got ${show(momentum)}${unsupported}`,
+      );
+    }
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
@@ -125,4 +143,9 @@ export class BatchNorm1d extends Layer {
     const tracked = this.numBatchesTracked.data;
     nd.add(tracked, 1, { out: tracked });
   }
+}
+
+/** A bad option value as the user wrote it: strings quoted, numbers and null as they print. */
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
