@@ -138,4 +138,21 @@ describe("Flatten", () => {
     expect(new Flatten(-2).call(x).shape).toEqual([2, 3, 20]);
     expect(() => new Flatten(4).call(x)).toThrow("Flatten: axis 4 is out of bounds");
   });
+
+  it("rejects a startDim after the endDim once they resolve against the input (PyTorch too)", () => {
+    const x = ones([2, 3, 4]);
+    const input = new Variable(ones([2, 3, 4]));
+    for (const [start, end] of [
+      [2, 1],
+      [-1, 1],
+      [2, -2],
+    ]) {
+      const run = () => new Flatten(start, end).call(input);
+      expect(run).toThrow(ShapeError);
+      expect(run).toThrow(`Flatten: startDim ${start} comes after endDim ${end} for input [2,3,4]`);
+    }
+    // -1 and 1 are the same axis of a 2-D input: nothing to merge, the input comes back.
+    expect(new Flatten(-1, 1).call(ones([2, 3])).shape).toEqual([2, 3]);
+    expect(new Flatten(1, 1).call(x).shape).toEqual([2, 3, 4]);
+  });
 });
