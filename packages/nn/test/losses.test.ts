@@ -109,6 +109,24 @@ describe("crossEntropy", () => {
     );
     expect(() => crossEntropy(x, [0, 1, 2], { reduction: "avg" as Reduction })).toThrow(NNError);
   });
+
+  it("nllLoss rejects non-float scores as crossEntropy does (PyTorch too)", () => {
+    const labels = int32([0, 1]);
+    for (const dtype of ["int32", "bool"] as const) {
+      const scores = array(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        { dtype },
+      );
+      expect(() => crossEntropy(scores, labels)).toThrow(DTypeError);
+      expect(() => nllLoss(scores, labels)).toThrow(DTypeError);
+      expect(() => nllLoss(scores, labels)).toThrow(
+        `nllLoss: log-probabilities must be float32 or float64, got ${dtype}`,
+      );
+    }
+  });
 });
 
 describe("regression and binary losses", () => {

@@ -114,11 +114,19 @@ export function crossEntropy(
 /**
  * Negative log-likelihood of log-probabilities `input` [N, C] (e.g. a `logSoftmax` output)
  * against int32 labels `target` [N] (PyTorch's `F.nll_loss`): the loss of row i is
- * −input[i, target[i]], reduced by `reduction` (default mean). Errors as `crossEntropy`.
+ * −input[i, target[i]], reduced by `reduction` (default mean). Errors as `crossEntropy`:
+ * DTypeError for scores that are not float32 or float64 (PyTorch raises too) or labels that
+ * are not int32, ShapeError for shapes other than [N, C] and [N], IndexError for a label
+ * outside [0, C).
  */
 export function nllLoss(input: VariableLike, target: Labels, options: LossOptions = {}): Variable {
   const reduction = reductionOf("nllLoss", options);
   const x = asVariable(input);
+  if (!nd.isFloat(x.dtype)) {
+    throw new nd.DTypeError(
+      `nllLoss: log-probabilities must be float32 or float64, got ${x.dtype}`,
+    );
+  }
   const labels = checkLabels("nllLoss", target, x.shape);
   const picked = take(
     reshape(x, [-1]),
