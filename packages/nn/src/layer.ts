@@ -57,9 +57,20 @@ export function fieldKey(field: string): string {
  * registering: the fields are found in field order (`Object.keys`, i.e. the order in which
  * the constructor creates them), recursively.
  *
+ * Exactly these are found: own enumerable fields holding a `Parameter`, a `Buffer` or a
+ * `Layer`, and the `Parameter`, `Buffer` and `Layer` elements of an array field (TypeScript's
+ * `private`/`readonly` fields are ordinary fields and count). Not found, so neither trained,
+ * saved nor switched by `train`/`eval`: `#private` fields, getters, non-enumerable or
+ * symbol-keyed properties, arrays nested in arrays, `Map`s, `Set`s, plain objects and plain
+ * `Variable`s (PyTorch likewise ignores modules in plain lists and dicts). Keep sub-layers in
+ * plain fields, an array field or a `Sequential`.
+ *
  * Names are dotted paths of field keys: `layers.0.weight` for element 0 of an array field
  * `layers`. A field's key is its name in snake_case (`runningMean` → `running_mean`, see
- * `fieldKey`), so names and state dicts match PyTorch's.
+ * `fieldKey`), so names and state dicts match PyTorch's. Two fields with the same key
+ * (`fooBar` and `foo_bar`) make every method that looks for the parts (`namedParameters`,
+ * `stateDict`, `children`, ...) throw NNError naming both fields and the key; so does a
+ * layer that contains itself.
  *
  * Run a layer with `layer.call(x)` or `layer.forward(x)` (the same thing; `call` is the form
  * containers use, PyTorch's `module(x)`).

@@ -97,6 +97,40 @@ describe("Layer finds its parts in field order", () => {
     expect(layer.children()).toEqual([layer.hiddenLayer, ...layer.heads]);
   });
 
+  it("finds exactly the fields the README lists, and nothing in other containers", () => {
+    const part = (name: string) => new Parameter(ones([1]), { name });
+    class Hidden extends Layer {
+      // found: own enumerable fields holding a Parameter, Buffer, Layer or an array of them
+      // (TypeScript's `private` and `readonly` are ordinary fields)
+      private readonly tsPrivate = part("tsPrivate");
+      mixed = [new Linear(1, 1, { bias: false, rng: rng() }), "skipped", part("inArray")];
+      // not found
+      #hashPrivate = part("hashPrivate");
+      nested = [[part("nested")]];
+      map = new Map([["a", part("map")]]);
+      plain = { inner: new Linear(1, 1, { rng: rng() }) };
+      variable = new Variable(ones([1]));
+      nothing: Parameter | null = null;
+
+      constructor() {
+        super();
+        Object.defineProperty(this, "hiddenField", { value: part("nonEnumerable") });
+        (this as unknown as Record<symbol, Parameter>)[Symbol("s")] = part("symbol");
+      }
+
+      get viaGetter(): Parameter {
+        return this.#hashPrivate;
+      }
+
+      forward(x: VariableLike): Variable {
+        return relu(x).mul(this.tsPrivate);
+      }
+    }
+    const layer = new Hidden();
+    expect(Object.keys(layer.stateDict())).toEqual(["ts_private", "mixed.0.weight", "mixed.2"]);
+    expect(layer.children()).toEqual([layer.mixed[0]]);
+  });
+
   it("fieldKey turns camelCase into PyTorch's snake_case", () => {
     expect(fieldKey("weight")).toBe("weight");
     expect(fieldKey("runningMean")).toBe("running_mean");
