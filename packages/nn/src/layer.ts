@@ -27,6 +27,13 @@ export interface LoadStateDictResult {
  * `loadStateDict` do. The layer updates `data` in place (or replaces it).
  */
 export class Buffer {
+  // The CommonJS build would otherwise be named Buffer2: esbuild keeps clear of Node's global
+  // `Buffer` there, and `constructor.name` shows in error messages.
+  static {
+    // biome-ignore lint/complexity/noThisInStatic: naming the class here would make esbuild rename it too (_Buffer).
+    Object.defineProperty(this, "name", { value: "Buffer" });
+  }
+
   /** The values. */
   data: NDArray;
 
@@ -125,7 +132,7 @@ export abstract class Layer {
   /** The direct sub-layers, in field order (array fields in index order). */
   children(): Layer[] {
     const result: Layer[] = [];
-    for (const [, value] of ownEntries(this)) if (value instanceof Layer) result.push(value);
+    for (const [, value] of ownEntries(this)) if (isLayer(value)) result.push(value);
     return result;
   }
 
@@ -233,7 +240,7 @@ export abstract class Layer {
       path.add(layer);
       for (const [key, value] of ownEntries(layer, prefix)) {
         const name = prefix + key;
-        if (value instanceof Layer) {
+        if (isLayer(value)) {
           if (path.has(value)) {
             throw new NNError(
               `${this.constructor.name}: field ${name} refers back to an enclosing layer (${value.constructor.name}); layers must form a tree`,
@@ -279,6 +286,14 @@ function ownEntries(layer: Layer, path = ""): [string, State | Layer][] {
     fieldOfKey.set(key, field);
   }
   return result;
+}
+
+/**
+ * Whether `value` is a layer. Outside the class on purpose: a class that names itself in its
+ * body is renamed (`_Layer`) by the bundler, and `Layer.name` would say so.
+ */
+function isLayer(value: unknown): value is Layer {
+  return value instanceof Layer;
 }
 
 function isPart(value: unknown): value is State | Layer {
