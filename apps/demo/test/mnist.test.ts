@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Random } from "@zerograd/ndarray";
+import { type NDArray, Random } from "@zerograd/ndarray";
 import { fromSafetensors, MLP, readSafetensorsHeader, toSafetensors } from "@zerograd/nn";
 import { describe, expect, it } from "vitest";
 import { loadMnist, splitForSeed } from "../src/mnist-data";
@@ -166,7 +166,7 @@ describe("predict with bad weights", () => {
     writeFileSync(join(out, "truncated.safetensors"), bytes.subarray(0, bytes.length - 100));
     await expectUsageError(
       ["predict", "--weights", join(out, "truncated.safetensors")],
-      /is not a valid safetensors file \(fromSafetensors: .*runs past/,
+      /is not a valid safetensors file \((readSafetensorsHeader|fromSafetensors): .*runs past/,
     );
     // a state dict of another MLP (2-10-3, no metadata): the hidden size is read from the
     // first weight, and loading checks every shape
@@ -177,5 +177,47 @@ describe("predict with bad weights", () => {
       /^error: .*other\.safetensors does not fit a 784-10-10 MLP \(.*layers\.0\.weight/,
     );
     expect(existsSync(path)).toBe(true);
+  });
+
+  it("metadata that is malformed or disagrees with the tensors (the hidden size comes from them)", async () => {
+    const out = tempFolder();
+    const model = new MLP([784, 8, 10], { rng: new Random(0) });
+    const save = (name: string, metadata?: Record<string, string>) => {
+      const path = join(out, name);
+      writeFileSync(path, toSafetensors(model.stateDict(), metadata));
+      return path;
+    };
+    await expectUsageError(
+      ["predict", "--weights", save("huge.safetensors", { hidden: "1e9", seed: "0" })],
+      /^error: .*huge\.safetensors has metadata hidden "1e9", but its weights are a 784-8-10 MLP$/,
+    );
+    await expectUsageError(
+      ["predict", "--weights", save("other.safetensors", { hidden: "16" })],
+      /has metadata hidden "16", but its weights are a 784-8-10 MLP$/,
+    );
+    await expectUsageError(
+      ["predict", "--weights", save("sizes.safetensors", { sizes: "784,16,10" })],
+      /has metadata sizes "784,16,10", but its weights are a 784-8-10 MLP$/,
+    );
+    await expectUsageError(
+      ["predict", "--weights", save("seed.safetensors", { hidden: "8", seed: "1e3" })],
+      /has metadata seed "1e3", not an integer >= 0$/,
+    );
+    // without metadata the tensors say it all: 784-8-10, mnist's default seed
+    const plain = await run("predict", "--weights", save("plain.safetensors"), "--json");
+    expect(plain.status).toBe(0);
+    expect(lastJson(plain)).toMatchObject({ hidden: 8, seed: 0 });
+  });
+
+  it("a layers.0.weight that is not a matrix", async () => {
+    const path = join(tempFolder(), "flat.safetensors");
+    const model = new MLP([784, 8, 10], { rng: new Random(0) });
+    const dict = model.stateDict();
+    dict["layers.0.weight"] = (dict["layers.0.weight"] as NDArray).reshape([8 * 784]);
+    writeFileSync(path, toSafetensors(dict, { hidden: "8" }));
+    await expectUsageError(
+      ["predict", "--weights", path],
+      /flat\.safetensors holds no 784-hidden-10 MLP \(layers\.0\.weight is \[6272\]\)$/,
+    );
   });
 });

@@ -22,8 +22,9 @@ export interface PredictResult {
 
 /**
  * Loads weights saved by `mnist` and prints their accuracy on the test split of the same seed.
- * Throws UsageError when the file is missing, is not safetensors, or does not hold a
- * 784-hidden-10 MLP.
+ * The hidden size is read from the shape of `layers.0.weight`. Throws UsageError when the file
+ * is missing, is not safetensors, does not hold a 784-hidden-10 MLP, or has metadata (`hidden`,
+ * `sizes`, `seed`) that is malformed or disagrees with its tensors.
  */
 export function predict(options: PredictOptions, printer: Printer): PredictResult {
   const { weights } = options;
@@ -43,14 +44,15 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
   } catch (error) {
     throw new UsageError(`${weights} is not a valid safetensors file (${message(error)})`);
   }
-  const hidden = Number(metadata?.hidden ?? dict["layers.0.weight"]?.shape[0]);
-  if (!Number.isInteger(hidden) || hidden < 1) {
-    throw new UsageError(`${weights} holds no ${PIXELS}-hidden-10 MLP (no hidden size found)`);
+  // The hidden size comes from the tensors, which the file's length vouches for; the metadata
+  // (any string a file cares to hold) is only checked against them.
+  const first = dict["layers.0.weight"];
+  if (first === undefined || first.ndim !== 2 || first.size === 0) {
+    const found =
+      first === undefined ? "no layers.0.weight" : `layers.0.weight is [${first.shape.join(", ")}]`;
+    throw new UsageError(`${weights} holds no ${PIXELS}-hidden-10 MLP (${found})`);
   }
-  const seed = options.seed ?? Number(metadata?.seed ?? MNIST_DEFAULTS.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UsageError(`${weights} names a seed that is not an integer >= 0: ${metadata?.seed}`);
-  }
+  const hidden = first.shape[0] as number;
   const model = mnistModel(hidden);
   try {
     model.loadStateDict(dict);
@@ -59,6 +61,25 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
     throw new UsageError(
       `${weights} does not fit a ${PIXELS}-${hidden}-10 MLP (${message(error)})`,
     );
+  }
+  const expected = { hidden: String(hidden), sizes: `${PIXELS},${hidden},10` };
+  for (const key of ["hidden", "sizes"] as const) {
+    const value = metadata?.[key];
+    if (value !== undefined && value !== expected[key]) {
+      throw new UsageError(
+        `${weights} has metadata ${key} ${JSON.stringify(value)}, but its weights are a ${PIXELS}-${hidden}-10 MLP`,
+      );
+    }
+  }
+  const savedSeed = metadata?.seed;
+  let seed = options.seed ?? MNIST_DEFAULTS.seed;
+  if (options.seed === undefined && savedSeed !== undefined) {
+    seed = Number(savedSeed);
+    if (!/^\d+$/.test(savedSeed) || !Number.isSafeInteger(seed)) {
+      throw new UsageError(
+        `${weights} has metadata seed ${JSON.stringify(savedSeed)}, not an integer >= 0`,
+      );
+    }
   }
   const { test } = splitForSeed(seed);
   const { predictions, accuracy } = evaluate(model, test);
