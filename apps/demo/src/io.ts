@@ -8,6 +8,11 @@ export interface Stream {
   isTTY?: boolean;
   /** The terminal's width, when known. */
   columns?: number;
+  /**
+   * The error that broke the stream, as Node's writable streams report it: set by the write
+   * that failed, before the stream's 'error' event, so a broken pipe is seen at once.
+   */
+  readonly errored?: Error | null;
 }
 
 /** The streams of one run. */
@@ -24,13 +29,40 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * Thrown by `Printer` when nobody reads stdout any more (`zerograd-demo mnist | head -1`: the
+ * reader exited, the write failed with EPIPE). It stops the run where it is, like the SIGPIPE
+ * that ends a C program there; `main` then resolves with status 0, printing nothing.
+ */
+export class OutputClosedError extends Error {
+  override name = "OutputClosedError";
+}
+
+/** Whether `error` is a write to a pipe or socket whose reader has gone (EPIPE). */
+export function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null | undefined)?.code === "EPIPE";
+}
+
+/**
+ * Makes a broken pipe on `stream` (a Node stream such as `process.stdout`) harmless: its
+ * 'error' event for EPIPE is ignored instead of crashing the process with a stack trace
+ * (`Printer` notices the broken pipe itself and stops the run). Other errors are rethrown,
+ * as they would be without a listener.
+ */
+export function ignoreBrokenPipe(stream: NodeJS.EventEmitter): void {
+  stream.on("error", (error: unknown) => {
+    if (!isBrokenPipe(error)) throw error;
+  });
+}
+
 /** Prints whole lines to stdout. */
 export class Printer {
   constructor(readonly io: Io) {}
 
-  /** Writes `text` and a newline. */
+  /** Writes `text` and a newline. Throws OutputClosedError when stdout's reader has gone. */
   line(text = ""): void {
     this.io.stdout.write(`${text}\n`);
+    if (isBrokenPipe(this.io.stdout.errored)) throw new OutputClosedError("stdout closed");
   }
 
   /** Writes each line of a multi-line block, indented by `indent` spaces. */

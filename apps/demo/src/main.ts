@@ -7,7 +7,7 @@ import { SIN_DEFAULTS, sin } from "./commands/sin";
 import { SPIRAL_DEFAULTS, spiral } from "./commands/spiral";
 import { XOR_DEFAULTS, xor } from "./commands/xor";
 import { nonNegativeInteger, OPTIMIZERS, positiveInteger, positiveNumber } from "./flags";
-import { type Io, Printer, UsageError } from "./io";
+import { type Io, OutputClosedError, Printer, UsageError } from "./io";
 
 /** Exit status for bad input: an unknown command or flag, a bad value, a bad weights file. */
 export const EXIT_USAGE = 2;
@@ -19,7 +19,10 @@ export const COMMANDS = ["mnist", "predict", "spiral", "sin", "autograd", "rosen
  * Runs the CLI on `argv` (the arguments after the script, as `process.argv.slice(2)`),
  * writing to `io`, and resolves with the exit status: 0 on success, 2 for bad input (after a
  * one-line `error: ...` and the usage on stderr), 1 for an unexpected failure (one line, no
- * stack trace). Never calls `process.exit`, so tests can run it in-process.
+ * stack trace). When stdout's reader goes away (`| head -1`), the run stops at the next line
+ * and resolves with 0, printing nothing more: the reader had what it wanted, so that is no
+ * failure (and `set -o pipefail` scripts keep working). Never calls `process.exit`, so tests
+ * can run it in-process.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const args = withDefaultCommand(argv);
@@ -28,6 +31,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof CommanderError) {
       // help and version are "errors" that exit 0; everything else is bad input.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
