@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import demoPackage from "../package.json" with { type: "json" };
 import { AUTOGRAD_DEFAULTS, autograd } from "./commands/autograd";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
 import { predict } from "./commands/predict";
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 function withDefaultCommand(argv: readonly string[]): string[] {
   const args = argv[0] === "--" ? argv.slice(1) : [...argv];
   const first = args[0];
-  const programFlag = first === "-h" || first === "--help";
+  const programFlag = ["-h", "--help", "-V", "--version"].includes(first ?? "");
   if (first === undefined || (first.startsWith("-") && !programFlag)) args.unshift("mnist");
   return args;
 }
@@ -70,6 +71,7 @@ function buildProgram(io: Io): Command {
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
+    .version(demoPackage.version, "-V, --version", "print the version of zerograd-demo")
     .exitOverride()
     .showHelpAfterError(true)
     .allowExcessArguments(false);

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/main";
@@ -134,5 +134,19 @@ describe("help", () => {
     const result = await run("--", "xor", "--iterations", "2");
     expect(result.status).toBe(0);
     expect(result.last).toMatch(/^loss: \d\.\d{6}$/);
+  });
+});
+
+describe("--version", () => {
+  it("prints the version of package.json, exit status 0", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    for (const args of [["--version"], ["-V"], ["--", "--version"], ["mnist", "--version"]]) {
+      const result = await run(...args);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toBe(`${version}\n`);
+    }
   });
 });
