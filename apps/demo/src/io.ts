@@ -104,6 +104,15 @@ export function writeOutput(out: string, name: string, contents: string | Uint8A
   return shown.startsWith("..") ? path : shown;
 }
 
+/** `count` and `noun`, the noun in the plural unless count is 1: `1 epoch`, `10 epochs`. */
+export function plural(
+  count: number,
+  noun: string,
+  format: (n: number) => string = String,
+): string {
+  return `${format(count)} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /** `1234567.8` → `"1,234,568"`: counts and rates for people. */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString("en-US");

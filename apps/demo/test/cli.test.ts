@@ -150,3 +150,27 @@ describe("--version", () => {
     }
   });
 });
+
+describe("counts of one are singular", () => {
+  it("1 epoch, 1 step, 1 iteration, the first derivative", async () => {
+    const out = tempFolder();
+    const mnist = await run("mnist", "--epochs", "1", "--batch-size", "8000", "--out", out);
+    expect(mnist.lines[0]).toContain("batch 8000, 1 epoch, seed 0");
+    expect(mnist.stdout).toContain("training loss (1 step, 1 epoch)");
+    const spiral = await run("spiral", "--epochs", "1", "--out", out);
+    expect(spiral.lines[0]).toContain("batch 30, 1 epoch, seed 0");
+    const sin = await run("sin", "--iterations", "1", "--out", out);
+    expect(sin.lines[0]).toContain("1 full-batch iteration, seed 0");
+    const rosenbrock = await run("rosenbrock", "--iterations", "1");
+    expect(rosenbrock.lines[0]).toMatch(/, 1 iteration$/);
+    const autograd = await run("autograd", "--order", "1", "--out", out);
+    expect(autograd.stdout).toContain("3. the first derivative of tanh at x = 1");
+    for (const result of [mnist, spiral, sin, rosenbrock, autograd]) {
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toMatch(/\b1 (epoch|step|iteration|derivative|node)s\b/);
+    }
+    // and more than one stays plural
+    const two = await run("spiral", "--epochs", "2", "--out", out);
+    expect(two.lines[0]).toContain("batch 30, 2 epochs, seed 0");
+  });
+});

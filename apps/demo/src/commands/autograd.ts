@@ -1,6 +1,6 @@
 import { exp, numericalGrad, pow, square, sub, tanh, toDot, Variable } from "@zerograd/autograd";
 import { array } from "@zerograd/ndarray";
-import { type Printer, prepareOutput, writeOutput } from "../io";
+import { type Printer, plural, prepareOutput, writeOutput } from "../io";
 
 /** Flags of `autograd`. */
 export interface AutogradOptions {
@@ -72,7 +72,8 @@ export function autograd(options: AutogradOptions, printer: Printer): AutogradRe
   }
 
   printer.line();
-  printer.line(`3. the first ${order} derivatives of tanh at x = 1 (backward of backward ...)`);
+  const derivatives = order === 1 ? "derivative" : `${order} derivatives`;
+  printer.line(`3. the first ${derivatives} of tanh at x = 1 (backward of backward ...)`);
   const t = Math.tanh(1);
   const closedForms = tanhDerivativesAt(t);
   const input = scalar(1, "x");
@@ -96,7 +97,7 @@ export function autograd(options: AutogradOptions, printer: Printer): AutogradRe
   const nodes = dot.split("\n").filter((line) => line.includes("[label=")).length;
   printer.line();
   printer.line(
-    `4. the graph of the ${ordinal(order)} derivative (${nodes} nodes) written to ${graph}; draw it with \`dot -Tsvg ${graph} -o graph.svg\``,
+    `4. the graph of the ${ordinal(order)} derivative (${plural(nodes, "node")}) written to ${graph}; draw it with \`dot -Tsvg ${graph} -o graph.svg\``,
   );
   return { backprop, numerical, exact, newton, tanhDerivatives, files: { graph } };
 }

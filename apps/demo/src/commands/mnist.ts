@@ -6,7 +6,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, terminalChart } from "../charts";
 import { digitArt } from "../digit-art";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { formatCount, type Printer, prepareOutput, writeOutput } from "../io";
+import { formatCount, type Printer, plural, prepareOutput, writeOutput } from "../io";
 import { type Digits, loadMnist, PIXELS, splitMnist } from "../mnist-data";
 import { EpochProgress } from "../progress";
 
@@ -104,7 +104,7 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   });
 
   printer.line(
-    `MNIST: MLP ${PIXELS}-${hidden}-10 (ReLU), ${describeOptimizer(optimizerName, lr)}, batch ${batchSize}, ${epochs} epochs, seed ${seed}`,
+    `MNIST: MLP ${PIXELS}-${hidden}-10 (ReLU), ${describeOptimizer(optimizerName, lr)}, batch ${batchSize}, ${plural(epochs, "epoch")}, seed ${seed}`,
   );
   printer.line(
     `data: ${formatCount(train.labels.size + test.labels.size)} digits of the mnist package, ${formatCount(train.labels.size)} train / ${formatCount(test.labels.size)} test`,
@@ -155,7 +155,7 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   const seconds = (performance.now() - started) / 1000;
 
   printer.line();
-  const steps = `${formatCount(stepLosses.length)} steps, ${epochs} epoch${epochs === 1 ? "" : "s"}`;
+  const steps = `${plural(stepLosses.length, "step", formatCount)}, ${plural(epochs, "epoch")}`;
   printer.block(terminalChart(`training loss (${steps})`, stepLosses, { decimals: 3 }), 2);
   printer.line();
   printer.block(terminalChart(`training accuracy (${steps})`, stepAccuracies, { decimals: 3 }), 2);

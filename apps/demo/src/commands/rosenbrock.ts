@@ -1,7 +1,7 @@
 import { add, mul, Parameter, pow, sub, type Variable } from "@zerograd/autograd";
 import { array } from "@zerograd/ndarray";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import type { Printer } from "../io";
+import { type Printer, plural } from "../io";
 
 /** Flags of `rosenbrock`. */
 export interface RosenbrockOptions {
@@ -52,7 +52,7 @@ export function rosenbrock(options: RosenbrockOptions, printer: Printer): Rosenb
   const x1 = new Parameter(array(2, { dtype: "float64" }), { name: "x1" });
   const optimizer = makeOptimizer(optimizerName, [x0, x1], lr);
   printer.line(
-    `rosenbrock: f(x0, x1) = 100(x1 - x0²)² + (1 - x0)², minimum 0 at (1, 1); from (0, 2), ${describeOptimizer(optimizerName, lr)}, ${iterations} iterations`,
+    `rosenbrock: f(x0, x1) = 100(x1 - x0²)² + (1 - x0)², minimum 0 at (1, 1); from (0, 2), ${describeOptimizer(optimizerName, lr)}, ${plural(iterations, "iteration")}`,
   );
   const width = String(iterations).length;
   const path: PathPoint[] = [];

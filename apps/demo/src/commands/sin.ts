@@ -4,7 +4,7 @@ import { MLP, mseLoss, sigmoid } from "@zerograd/nn";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, terminalChart } from "../charts";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { type Printer, prepareOutput, writeOutput } from "../io";
+import { type Printer, plural, prepareOutput, writeOutput } from "../io";
 
 /** Flags of `sin`. */
 export interface SinOptions {
@@ -52,7 +52,7 @@ export async function sin(options: SinOptions, printer: Printer): Promise<SinRes
   const model = new MLP([1, hidden, 1], { activation: sigmoid, rng: rng.fork() });
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   printer.line(
-    `sin: ${SAMPLES} points of sin(2πx) + U(0, 1) noise; MLP 1-${hidden}-1 (sigmoid), ${describeOptimizer(optimizerName, lr)}, ${iterations} full-batch iterations, seed ${seed}`,
+    `sin: ${SAMPLES} points of sin(2πx) + U(0, 1) noise; MLP 1-${hidden}-1 (sigmoid), ${describeOptimizer(optimizerName, lr)}, ${plural(iterations, "full-batch iteration")}, seed ${seed}`,
   );
 
   const losses: { iteration: number; loss: number }[] = [];

@@ -5,7 +5,7 @@ import { accuracy, crossEntropy, MLP, sigmoid } from "@zerograd/nn";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, terminalChart } from "../charts";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { type Printer, prepareOutput, writeOutput } from "../io";
+import { type Printer, plural, prepareOutput, writeOutput } from "../io";
 
 /** Flags of `spiral`. */
 export interface SpiralOptions {
@@ -56,7 +56,7 @@ export async function spiral(options: SpiralOptions, printer: Printer): Promise<
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   const loader = new DataLoader(data, { batchSize, shuffle: true, rng: rng.fork() });
   printer.line(
-    `spiral: ${data.length} points in ${CLASSES} arms; MLP 2-${hidden}-${CLASSES} (sigmoid), ${describeOptimizer(optimizerName, lr)}, batch ${batchSize}, ${epochs} epochs, seed ${seed}`,
+    `spiral: ${data.length} points in ${CLASSES} arms; MLP 2-${hidden}-${CLASSES} (sigmoid), ${describeOptimizer(optimizerName, lr)}, batch ${batchSize}, ${plural(epochs, "epoch")}, seed ${seed}`,
   );
 
   const losses: number[] = [];
