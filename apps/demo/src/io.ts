@@ -104,6 +104,26 @@ export function writeOutput(out: string, name: string, contents: string | Uint8A
   return shown.startsWith("..") ? path : shown;
 }
 
+/**
+ * `value.toFixed(digits)` for the losses and metrics of a run, except where that reads badly
+ * for a diverging loss: from a million on `value.toExponential(digits)` (`3.436e+15`, not
+ * `3435803648720896.000`), and a value that is not finite reads `nan`, `inf` or `-inf`, as
+ * NumPy and PyTorch print them, instead of `NaN` or `Infinity`.
+ */
+export function formatFixed(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return nonFinite(value);
+  return Math.abs(value) >= 1e6 ? value.toExponential(digits) : value.toFixed(digits);
+}
+
+/** `value.toExponential(digits)`, with `nan`, `inf` and `-inf` as in `formatFixed`. */
+export function formatExponential(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toExponential(digits) : nonFinite(value);
+}
+
+function nonFinite(value: number): string {
+  return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+}
+
 /** `count` and `noun`, the noun in the plural unless count is 1: `1 epoch`, `10 epochs`. */
 export function plural(
   count: number,

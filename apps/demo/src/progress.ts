@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import { formatCount, type Printer } from "./io";
+import { formatCount, formatFixed, type Printer } from "./io";
 
 /** What an epoch reports as it goes. */
 export interface EpochStats {
@@ -45,7 +45,7 @@ export class EpochProgress {
   /** Reports the stats after `batches` batches of this epoch. */
   update(batches: number, stats: EpochStats): void {
     this.bar?.update(batches, {
-      loss: stats.loss.toFixed(4),
+      loss: formatFixed(stats.loss, 4),
       accuracy: stats.accuracy.toFixed(4),
       speed: formatCount(stats.samples / this.seconds()),
     });
@@ -57,7 +57,7 @@ export class EpochProgress {
     this.bar?.stop();
     const speed = formatCount(stats.samples / seconds);
     this.printer.line(
-      `${this.label}  loss ${stats.loss.toFixed(4)}  acc ${stats.accuracy.toFixed(4)}${summary}  ${speed} samples/s  ${seconds.toFixed(1)} s`,
+      `${this.label}  loss ${formatFixed(stats.loss, 4)}  acc ${stats.accuracy.toFixed(4)}${summary}  ${speed} samples/s  ${seconds.toFixed(1)} s`,
     );
   }
 

@@ -3,8 +3,9 @@ import { ArrayDataset, DataLoader } from "@zerograd/data";
 import { argmax, type NDArray, Random, slice } from "@zerograd/ndarray";
 import { accuracy, crossEntropy, MLP, toSafetensors } from "@zerograd/nn";
 import type { TopLevelSpec } from "vega-lite";
-import { renderSvg, terminalChart } from "../charts";
+import { finiteOrNull, renderSvg, terminalChart } from "../charts";
 import { digitArt } from "../digit-art";
+import { divergenceNote, findDivergence } from "../divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
 import { formatCount, type Printer, plural, prepareOutput, writeOutput } from "../io";
 import { type Digits, loadMnist, PIXELS, splitMnist } from "../mnist-data";
@@ -50,6 +51,8 @@ export interface MnistResult {
   epochs: EpochRecord[];
   /** Wall time from loading the data to the end of training, in seconds. */
   seconds: number;
+  /** The step (batch) whose loss first was NaN or infinite; null when training did not diverge. */
+  divergedAt: number | null;
   files: { weights: string; curves: string };
 }
 
@@ -154,6 +157,12 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   }
   const seconds = (performance.now() - started) / 1000;
 
+  const divergence = findDivergence(stepLosses);
+  if (divergence) {
+    const epoch = Math.ceil(divergence.step / loader.length);
+    printer.line(divergenceNote(divergence, `step ${divergence.step} (epoch ${epoch})`));
+  }
+
   printer.line();
   const steps = `${plural(stepLosses.length, "step", formatCount)}, ${plural(epochs, "epoch")}`;
   printer.block(terminalChart(`training loss (${steps})`, stepLosses, { decimals: 3 }), 2);
@@ -189,7 +198,13 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   printer.line(`saved ${weights} (predict --weights ${weights}) and ${curves}`);
   printer.line(`trained in ${seconds.toFixed(1)} s`);
   printer.line(accuracyLine(testAccuracy));
-  return { testAccuracy, epochs: records, seconds, files: { weights, curves } };
+  return {
+    testAccuracy,
+    epochs: records,
+    seconds,
+    divergedAt: divergence?.step ?? null,
+    files: { weights, curves },
+  };
 }
 
 function countWrong(predictions: Int32Array, test: Digits): number {
@@ -224,7 +239,10 @@ function curvesSpec(stepLosses: readonly number[], records: readonly EpochRecord
         height: 240,
         title: "cross-entropy loss",
         data: {
-          values: stepLosses.map((loss, step) => ({ epoch: (step + 1) / stepsPerEpoch, loss })),
+          values: stepLosses.map((loss, step) => ({
+            epoch: (step + 1) / stepsPerEpoch,
+            loss: finiteOrNull(loss),
+          })),
         },
         mark: { type: "line", strokeWidth: 1 },
         encoding: {

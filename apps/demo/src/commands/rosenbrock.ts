@@ -1,7 +1,8 @@
 import { add, mul, Parameter, pow, sub, type Variable } from "@zerograd/autograd";
 import { array } from "@zerograd/ndarray";
+import { type Divergence, divergenceNote } from "../divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { type Printer, plural } from "../io";
+import { formatExponential, formatFixed, type Printer, plural } from "../io";
 
 /** Flags of `rosenbrock`. */
 export interface RosenbrockOptions {
@@ -34,6 +35,8 @@ export interface RosenbrockResult {
   x0: number;
   x1: number;
   value: number;
+  /** The iteration where f first was NaN or infinite; null when descent did not diverge. */
+  divergedAt: number | null;
 }
 
 /** Rosenbrock's banana f(x₀, x₁) = 100(x₁ − x₀²)² + (1 − x₀)², whose minimum is f(1, 1) = 0. */
@@ -56,13 +59,16 @@ export function rosenbrock(options: RosenbrockOptions, printer: Printer): Rosenb
   );
   const width = String(iterations).length;
   const path: PathPoint[] = [];
+  let divergence: Divergence | null = null;
   for (let iteration = 0; ; iteration++) {
     const value = rosenbrockFunction(x0, x1);
+    const f = value.item();
+    if (divergence === null && !Number.isFinite(f)) divergence = { step: iteration, loss: f };
     if (iteration % every === 0 || iteration === iterations) {
-      const point = { iteration, x0: x0.item(), x1: x1.item(), value: value.item() };
+      const point = { iteration, x0: x0.item(), x1: x1.item(), value: f };
       path.push(point);
       printer.line(
-        `iteration ${String(iteration).padStart(width)}  (x0, x1) = (${point.x0.toFixed(6)}, ${point.x1.toFixed(6)})  f = ${point.value.toExponential(3)}`,
+        `iteration ${String(iteration).padStart(width)}  (x0, x1) = (${formatFixed(point.x0, 6)}, ${formatFixed(point.x1, 6)})  f = ${formatExponential(point.value, 3)}`,
       );
     }
     if (iteration === iterations) break;
@@ -71,8 +77,17 @@ export function rosenbrock(options: RosenbrockOptions, printer: Printer): Rosenb
     optimizer.step();
   }
   const last = path.at(-1) as PathPoint;
+  if (divergence) {
+    printer.line(divergenceNote(divergence, `iteration ${divergence.step}`, "value of f"));
+  }
   printer.line(
-    `final point: (${last.x0.toFixed(6)}, ${last.x1.toFixed(6)}), f = ${last.value.toExponential(3)}`,
+    `final point: (${formatFixed(last.x0, 6)}, ${formatFixed(last.x1, 6)}), f = ${formatExponential(last.value, 3)}`,
   );
-  return { path, x0: last.x0, x1: last.x1, value: last.value };
+  return {
+    path,
+    x0: last.x0,
+    x1: last.x1,
+    value: last.value,
+    divergedAt: divergence?.step ?? null,
+  };
 }

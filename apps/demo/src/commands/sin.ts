@@ -2,9 +2,10 @@ import { noGrad } from "@zerograd/autograd";
 import { add, linspace, mul, Random, reshape, sin as sine } from "@zerograd/ndarray";
 import { MLP, mseLoss, sigmoid } from "@zerograd/nn";
 import type { TopLevelSpec } from "vega-lite";
-import { renderSvg, terminalChart } from "../charts";
+import { finiteOrNull, renderSvg, terminalChart } from "../charts";
+import { divergenceNote, findDivergence } from "../divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { type Printer, plural, prepareOutput, writeOutput } from "../io";
+import { formatFixed, type Printer, plural, prepareOutput, writeOutput } from "../io";
 
 /** Flags of `sin`. */
 export interface SinOptions {
@@ -29,10 +30,12 @@ export const SIN_DEFAULTS: SinOptions = {
 
 /** What `sin` returns (and prints with `--json`). */
 export interface SinResult {
-  /** Mean squared error after the last step. */
+  /** Mean squared error after the last step (NaN, null in JSON, when training diverged). */
   loss: number;
   /** The loss every iterations/10 steps, first and last included. */
   losses: { iteration: number; loss: number }[];
+  /** The iteration whose loss first was NaN or infinite; null when training did not diverge. */
+  divergedAt: number | null;
   files: { fit: string };
 }
 
@@ -69,12 +72,15 @@ export async function sin(options: SinOptions, printer: Printer): Promise<SinRes
     if (iteration === 1 || iteration % every === 0 || iteration === iterations) {
       losses.push({ iteration, loss });
       printer.line(
-        `iteration ${String(iteration).padStart(String(iterations).length)}  loss ${loss.toFixed(6)}`,
+        `iteration ${String(iteration).padStart(String(iterations).length)}  loss ${formatFixed(loss, 6)}`,
       );
     }
   }
   // The loss after the last step, on the parameters that are saved in the plot.
   loss = noGrad(() => mseLoss(model.call(x), y).item());
+
+  const divergence = findDivergence(curve);
+  if (divergence) printer.line(divergenceNote(divergence, `iteration ${divergence.step}`));
 
   printer.line();
   printer.block(terminalChart("loss per iteration", curve, { decimals: 3 }), 2);
@@ -90,19 +96,19 @@ export async function sin(options: SinOptions, printer: Printer): Promise<SinRes
           x: value,
           y: y.toTypedArray()[i] as number,
         })),
-        Array.from(gridValues, (value, i) => ({ x: value, y: fitted[i] as number })),
+        Array.from(gridValues, (value, i) => ({ x: value, y: finiteOrNull(fitted[i] as number) })),
       ),
     ),
   );
   printer.line();
   printer.line(`saved the fit as ${fit}`);
-  printer.line(`loss: ${loss.toFixed(6)}`);
-  return { loss, losses, files: { fit } };
+  printer.line(`loss: ${formatFixed(loss, 6)}`);
+  return { loss, losses, divergedAt: divergence?.step ?? null, files: { fit } };
 }
 
 function fitSpec(
   points: { x: number; y: number }[],
-  curve: { x: number; y: number }[],
+  curve: { x: number; y: number | null }[],
 ): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

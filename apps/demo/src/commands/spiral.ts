@@ -4,8 +4,9 @@ import { argmax, NDArray, Random } from "@zerograd/ndarray";
 import { accuracy, crossEntropy, MLP, sigmoid } from "@zerograd/nn";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, terminalChart } from "../charts";
+import { divergenceNote, findDivergence } from "../divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import { type Printer, plural, prepareOutput, writeOutput } from "../io";
+import { formatFixed, type Printer, plural, prepareOutput, writeOutput } from "../io";
 
 /** Flags of `spiral`. */
 export interface SpiralOptions {
@@ -34,6 +35,8 @@ export interface SpiralResult {
   trainAccuracy: number;
   /** Mean loss of the last epoch. */
   loss: number;
+  /** The step (batch) whose loss first was NaN or infinite; null when training did not diverge. */
+  divergedAt: number | null;
   files: { boundary: string };
 }
 
@@ -60,6 +63,7 @@ export async function spiral(options: SpiralOptions, printer: Printer): Promise<
   );
 
   const losses: number[] = [];
+  const stepLosses: number[] = [];
   const every = Math.max(1, Math.round(epochs / 10));
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let lossSum = 0;
@@ -68,16 +72,23 @@ export async function spiral(options: SpiralOptions, printer: Printer): Promise<
       model.zeroGrad();
       loss.backward();
       optimizer.step();
+      stepLosses.push(loss.item());
       lossSum += loss.item() * t.shape[0];
     }
     losses.push(lossSum / data.length);
     if (epoch % every === 0 || epoch === epochs) {
       printer.line(
-        `epoch ${String(epoch).padStart(String(epochs).length)}  loss ${losses.at(-1)?.toFixed(4)}`,
+        `epoch ${String(epoch).padStart(String(epochs).length)}  loss ${formatFixed(losses.at(-1) as number, 4)}`,
       );
     }
   }
   const trainAccuracy = noGrad(() => accuracy(model.call(data.x), data.y));
+
+  const divergence = findDivergence(stepLosses);
+  if (divergence) {
+    const epoch = Math.ceil(divergence.step / loader.length);
+    printer.line(divergenceNote(divergence, `step ${divergence.step} (epoch ${epoch})`));
+  }
 
   printer.line();
   printer.block(terminalChart("loss per epoch", losses, { decimals: 3 }), 2);
@@ -90,7 +101,12 @@ export async function spiral(options: SpiralOptions, printer: Printer): Promise<
   printer.line();
   printer.line(`saved the decision boundary as ${boundary}`);
   printer.line(`train accuracy: ${trainAccuracy.toFixed(4)}`);
-  return { trainAccuracy, loss: losses.at(-1) as number, files: { boundary } };
+  return {
+    trainAccuracy,
+    loss: losses.at(-1) as number,
+    divergedAt: divergence?.step ?? null,
+    files: { boundary },
+  };
 }
 
 /** The predicted class at the centre of every grid cell, row by row from the bottom. */

@@ -1,7 +1,8 @@
 import { array, Random } from "@zerograd/ndarray";
 import { Linear, mseLoss, Sequential } from "@zerograd/nn";
+import { divergenceNote, findDivergence } from "../divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "../flags";
-import type { Printer } from "../io";
+import { formatFixed, type Printer } from "../io";
 
 /** Flags of `xor`. */
 export interface XorOptions {
@@ -20,6 +21,8 @@ export interface XorResult {
   losses: number[];
   /** The loss after the last step. */
   loss: number;
+  /** The step whose loss first was NaN or infinite; null when training did not diverge. */
+  divergedAt: number | null;
 }
 
 /**
@@ -50,9 +53,11 @@ export function xor(options: XorOptions, printer: Printer): XorResult {
     loss.backward();
     optimizer.step();
     losses.push(loss.item());
-    printer.line(`step ${String(step).padStart(width)}  loss ${loss.item().toFixed(6)}`);
+    printer.line(`step ${String(step).padStart(width)}  loss ${formatFixed(loss.item(), 6)}`);
   }
   const loss = mseLoss(model.call(x), y).item();
-  printer.line(`loss: ${loss.toFixed(6)}`);
-  return { losses, loss };
+  const divergence = findDivergence(losses);
+  if (divergence) printer.line(divergenceNote(divergence, `step ${divergence.step}`));
+  printer.line(`loss: ${formatFixed(loss, 6)}`);
+  return { losses, loss, divergedAt: divergence?.step ?? null };
 }
