@@ -160,6 +160,15 @@ describe("regression and binary losses", () => {
       "mseLoss: input [4,1] and target [4] must have the same shape",
     );
   });
+
+  it("reject integer input (PyTorch raises too); integer targets are fine", () => {
+    const ints = array([1, 2], "int32");
+    for (const loss of [mseLoss, l1Loss, binaryCrossEntropyWithLogits]) {
+      expect(() => loss(ints, ints)).toThrow(DTypeError);
+    }
+    expect(() => l1Loss(ints, ints)).toThrow("l1Loss: input must be float32 or float64, got int32");
+    expect(mseLoss(array([1, 2], "float64"), ints).item()).toBe(0);
+  });
 });
 
 describe("accuracy", () => {

@@ -37,7 +37,7 @@ class BinaryCrossEntropyWithLogits extends Function {
  * Binary cross-entropy of logits `input` against probabilities `target` in [0, 1] (PyTorch's
  * `F.binary_cross_entropy_with_logits`), computed stably from the logits, reduced by
  * `reduction` (default mean). Both may require grad. Throws ShapeError unless the shapes are
- * equal.
+ * equal, DTypeError for integer input.
  */
 export function binaryCrossEntropyWithLogits(
   input: VariableLike,

@@ -1,12 +1,13 @@
 import { abs, square, sub, type Variable, type VariableLike } from "@zerograd/autograd";
-import { formatShape, ShapeError } from "@zerograd/ndarray";
+import { DTypeError, formatShape, isFloat, ShapeError } from "@zerograd/ndarray";
 import { asVariable } from "../functional/activation";
 import { type LossOptions, reduce, reductionOf } from "./reduction";
 
 /**
- * input and target as Variables after checking that their shapes are equal. PyTorch would
- * broadcast them with a warning; a [N, 1] output against [N] targets silently becomes an
- * [N, N] loss that way, so a mismatch is a ShapeError here.
+ * input and target as Variables after checking that their shapes are equal and that input is
+ * float (PyTorch raises for integer input too). PyTorch would broadcast unequal shapes with a
+ * warning; a [N, 1] output against [N] targets silently becomes an [N, N] loss that way, so a
+ * mismatch is a ShapeError here.
  */
 export function sameShapeOperands(
   op: string,
@@ -15,6 +16,9 @@ export function sameShapeOperands(
 ): [Variable, Variable] {
   const x = asVariable(input);
   const t = asVariable(target);
+  if (!isFloat(x.dtype)) {
+    throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
+  }
   if (x.shape.length !== t.shape.length || x.shape.some((d, i) => d !== t.shape[i])) {
     throw new ShapeError(
       `${op}: input ${formatShape(x.shape)} and target ${formatShape(t.shape)} must have the same shape`,
@@ -26,7 +30,7 @@ export function sameShapeOperands(
 /**
  * Mean squared error (PyTorch's `F.mse_loss`): (input − target)² elementwise, reduced by
  * `reduction` (default mean). Both may require grad. Throws ShapeError unless the shapes are
- * equal.
+ * equal, DTypeError for integer input.
  */
 export function mseLoss(
   input: VariableLike,
@@ -41,7 +45,7 @@ export function mseLoss(
 /**
  * Mean absolute error (PyTorch's `F.l1_loss`): |input − target| elementwise, reduced by
  * `reduction` (default mean); the gradient at input = target is 0. Throws ShapeError unless
- * the shapes are equal.
+ * the shapes are equal, DTypeError for integer input.
  */
 export function l1Loss(
   input: VariableLike,
