@@ -4,8 +4,11 @@ import { AutogradError, isGradEnabled, Variable } from "./internal";
 /** What ops and `Function.apply` take: a Variable, or an NDArray or JS number used as a constant. */
 export type VariableLike = Variable | NDArray | number;
 
-/** What a Function's backward returns: one gradient per input, `null` for "no gradient". */
-export type Gradients = Variable | null | readonly (Variable | null)[];
+/**
+ * What a Function's backward returns: one gradient per input, `null` for "no gradient"; an
+ * NDArray is taken as a constant gradient.
+ */
+export type Gradients = Variable | NDArray | null | readonly (Variable | NDArray | null)[];
 
 /**
  * A differentiable operation, DeZero's `Function`. Subclass it with `forward` on raw NDArrays
@@ -31,7 +34,12 @@ export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
   /**
    * Gradients of the inputs from the gradients of the outputs (one per output; an output
    * nobody used gets zeros). Written with Variable ops; each gradient must have its input's
-   * shape, or backward throws a ShapeError naming this Function.
+   * shape, or backward throws a ShapeError naming this Function. A gradient may also be an
+   * NDArray (taken as a constant) or null (no gradient for that input).
+   *
+   * Backward runs with grad mode on exactly when the caller asked for `createGraph`, so
+   * `isGradEnabled()` here tells whether the gradient must itself be differentiable (a fused
+   * shortcut on raw arrays is fine when it is false).
    */
   abstract backward(...gys: Variable[]): Gradients;
 
@@ -83,24 +91,19 @@ export abstract class Function<Out extends NDArray | NDArray[] = NDArray> {
 }
 
 function toVariables(inputs: readonly VariableLike[], op: string): Variable[] {
-  let hasNumber = false;
   const arrays: NDArray[] = [];
   for (const x of inputs) {
     if (x instanceof Variable) arrays.push(x.data);
     else if (x instanceof NDArray) arrays.push(x);
-    else if (typeof x === "number") hasNumber = true;
-    else {
+    else if (typeof x !== "number") {
       const what = x === null ? "null" : Array.isArray(x) ? "a JS array" : typeof x;
       throw new DTypeError(`${op}: expected a Variable, an NDArray or a number, got ${what}`);
     }
   }
-  if (!hasNumber && arrays.length === inputs.length) {
-    return inputs.map((x) => (x instanceof Variable ? x : constant(x as NDArray)));
-  }
   return inputs.map((x) => {
     if (x instanceof Variable) return x;
     if (x instanceof NDArray) return constant(x);
-    return constant(full([], x, resultType(...arrays, x)));
+    return constant(full([], x as number, resultType(...arrays, x as number)));
   });
 }
 

@@ -10,7 +10,24 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-function withGradMode<T>(enabled: boolean, fn: () => T): T {
+/**
+ * Runs `fn` with recording off and returns its result: ops inside build no graph and return
+ * Variables that do not require grad. The previous mode is restored even if `fn` throws.
+ */
+export function noGrad<T>(fn: () => T): T {
+  return setGradEnabled(false, fn);
+}
+
+/** Runs `fn` with recording on (inside a `noGrad` block, say) and returns its result. */
+export function enableGrad<T>(fn: () => T): T {
+  return setGradEnabled(true, fn);
+}
+
+/**
+ * Runs `fn` with recording set to `enabled` and returns its result, restoring the previous
+ * mode even if `fn` throws: what backward uses for `createGraph`.
+ */
+export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
   const previous = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -18,22 +35,4 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   } finally {
     gradEnabled = previous;
   }
-}
-
-/**
- * Runs `fn` with recording off and returns its result: ops inside build no graph and return
- * Variables that do not require grad. The previous mode is restored even if `fn` throws.
- */
-export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
-}
-
-/** Runs `fn` with recording on (inside a `noGrad` block, say) and returns its result. */
-export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
-}
-
-/** Runs `fn` with recording set to `enabled`: what backward uses for `createGraph`. */
-export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
-  return withGradMode(enabled, fn);
 }

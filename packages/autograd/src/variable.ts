@@ -139,6 +139,8 @@ export class Variable {
    * adds it to the leaf's `grad` (so calling twice accumulates). A non-scalar output is seeded
    * with ones (DeZero). `createGraph` records the backward pass itself, so `grad` can be
    * differentiated again; `retainGrad` keeps the gradients of intermediate Variables too.
+   * Throws AutogradError when this Variable does not require grad, and ShapeError when a
+   * Function returns a gradient of the wrong shape.
    */
   backward(options: BackwardOptions = {}): void {
     backward(this, options);

@@ -90,8 +90,8 @@ class Pow extends Function {
       grads[0] = unbroadcast(mul(gy, mul(c, pow(x, sub(exponent, 1)))), x.shape);
     }
     if (this.needsInputGrad(1)) {
-      const flat = nd.mul(nd.equal(x.data, 0), nd.greaterEqual(c.data, 0)); // x^c is 0 or 1 there
-      grads[1] = unbroadcast(mul(gy, mul(y, log(where(flat, 1, x)))), c.shape);
+      const zeroBase = nd.mul(nd.equal(x.data, 0), nd.greaterEqual(c.data, 0)); // x^c is 0 or 1 there
+      grads[1] = unbroadcast(mul(gy, mul(y, log(where(zeroBase, 1, x)))), c.shape);
     }
     return grads;
   }
@@ -101,21 +101,21 @@ class Pow extends Function {
  * Maximum and minimum pass the gradient to the input that was picked; on a tie each input
  * gets half (PyTorch's rule), so the two halves still sum to the output's gradient.
  */
-abstract class Extremum extends Function {
+abstract class ElementwiseExtremum extends Function {
   /** Where `a` is picked over `b` (bool). */
   protected abstract wins(a: NDArray, b: NDArray): NDArray;
 
   backward(gy: Variable): (Variable | null)[] {
     const [a, b] = this.inputs as [Variable, Variable];
-    const toA = nd.add(this.wins(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
+    const shareOfA = nd.add(this.wins(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
     return [
-      this.needsInputGrad(0) ? unbroadcast(mul(gy, toA), a.shape) : null,
-      this.needsInputGrad(1) ? unbroadcast(mul(gy, nd.sub(1, toA)), b.shape) : null,
+      this.needsInputGrad(0) ? unbroadcast(mul(gy, shareOfA), a.shape) : null,
+      this.needsInputGrad(1) ? unbroadcast(mul(gy, nd.sub(1, shareOfA)), b.shape) : null,
     ];
   }
 }
 
-class Maximum extends Extremum {
+class Maximum extends ElementwiseExtremum {
   forward(a: NDArray, b: NDArray): NDArray {
     return nd.maximum(a, b);
   }
@@ -125,7 +125,7 @@ class Maximum extends Extremum {
   }
 }
 
-class Minimum extends Extremum {
+class Minimum extends ElementwiseExtremum {
   forward(a: NDArray, b: NDArray): NDArray {
     return nd.minimum(a, b);
   }

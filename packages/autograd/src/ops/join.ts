@@ -68,8 +68,9 @@ class Split extends Function<NDArray[]> {
     // out-of-order points make parts overlap or vanish, and each is scattered back instead.
     const bounds =
       typeof this.indicesOrSections === "number"
-        ? Array.from({ length: this.indicesOrSections + 1 }, (_, i) =>
-            Math.round((i * length) / (this.indicesOrSections as number)),
+        ? Array.from(
+            { length: this.indicesOrSections + 1 },
+            (_, i) => i * (length / (this.indicesOrSections as number)), // equal parts, as ndarray requires
           )
         : [0, ...this.indicesOrSections, length];
     const everyPosition = nd.arange(length, undefined, 1, "int32");

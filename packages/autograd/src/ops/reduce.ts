@@ -5,6 +5,7 @@ import {
   div,
   exp,
   Function,
+  inversePermutation,
   mul,
   reshape,
   sub,
@@ -100,9 +101,9 @@ class Std extends Reduction {
     // ∂σ/∂xᵢ = (xᵢ − x̄)/(n·σ). Where σ = 0 every deviation is 0 and PyTorch's gradient is 0;
     // σ is replaced by 1 there first, so no 0/0 (NaN) enters this or a higher derivative.
     const sigma = this.kept(this.outputs[0] as Variable);
-    const flat = nd.equal(sigma.data, 0);
-    const partial = div(this.deviation(), mul(where(flat, 1, sigma), this.count));
-    return mul(this.spread(gy), where(flat, 0, partial));
+    const zeroStd = nd.equal(sigma.data, 0);
+    const partial = div(this.deviation(), mul(where(zeroStd, 1, sigma), this.count));
+    return mul(this.spread(gy), where(zeroStd, 0, partial));
   }
 }
 
@@ -110,24 +111,23 @@ class Std extends Reduction {
  * max/min send the gradient to the elements equal to the result; ties share it evenly
  * (PyTorch's amax/amin rule), so the shares sum to the output's gradient.
  */
-abstract class Extreme extends Reduction {
+abstract class ExtremeReduction extends Reduction {
   backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
-    const y = (this.outputs[0] as Variable).data;
-    const yKept = this.keepdims ? y : nd.reshape(y, nd.reducedShape(x.shape, this.axes, true));
+    const yKept = this.kept(this.outputs[0] as Variable).data;
     const hits = nd.astype(nd.equal(x.data, yKept), x.dtype);
     const share = nd.div(hits, nd.sum(hits, this.axes, true));
     return mul(this.spread(gy), share);
   }
 }
 
-class Max extends Extreme {
+class Max extends ExtremeReduction {
   protected reduce(x: NDArray): NDArray {
     return nd.max(x, this.axes, this.keepdims);
   }
 }
 
-class Min extends Extreme {
+class Min extends ExtremeReduction {
   protected reduce(x: NDArray): NDArray {
     return nd.min(x, this.axes, this.keepdims);
   }
@@ -163,8 +163,7 @@ class Prod extends Reduction {
     const slices = reshape(transpose(x, order), [rows, 1, n]);
     const own = nd.equal(nd.eye(n), 1); // row i marks element i
     const others = prod(where(own, 1, broadcastTo(slices, [rows, n, n])), -1); // [rows, n]
-    const inverse = order.map((_, i) => order.indexOf(i));
-    return transpose(reshape(others, [...keptShape, ...reducedShape]), inverse);
+    return transpose(reshape(others, [...keptShape, ...reducedShape]), inversePermutation(order));
   }
 }
 

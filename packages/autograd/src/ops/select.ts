@@ -22,44 +22,48 @@ class Where extends Function {
  * lo ≤ x ≤ hi (PyTorch's clamp); a Variable bound gets it where it is the result.
  */
 class Clip extends Function {
-  constructor(
-    private readonly hasLo: boolean,
-    private readonly hasHi: boolean,
-  ) {
+  /** Where each bound sits among the inputs (x is input 0), or null when that side is open. */
+  private readonly loIndex: number | null;
+  private readonly hiIndex: number | null;
+
+  constructor(hasLo: boolean, hasHi: boolean) {
     super();
+    this.loIndex = hasLo ? 1 : null;
+    this.hiIndex = hasHi ? (hasLo ? 2 : 1) : null;
   }
 
   forward(x: NDArray, ...bounds: NDArray[]): NDArray {
-    const [lo, hi] = this.bounds(bounds);
-    return nd.clip(x, lo, hi);
+    return nd.clip(
+      x,
+      this.bound([x, ...bounds], this.loIndex),
+      this.bound([x, ...bounds], this.hiIndex),
+    );
   }
 
   backward(gy: Variable): (Variable | null)[] {
-    const [x, ...boundVariables] = this.inputs as [Variable, ...Variable[]];
-    const [lo, hi] = this.bounds(boundVariables.map((v) => v.data));
+    const arrays = this.inputs.map((v) => v.data);
+    const [x] = arrays as [NDArray];
+    const lo = this.bound(arrays, this.loIndex);
+    const hi = this.bound(arrays, this.hiIndex);
+    const grads: (Variable | null)[] = this.inputs.map(() => null);
     let inside = nd.full(x.shape, true, "bool");
-    const grads: (Variable | null)[] = [];
-    if (lo !== null) inside = nd.mul(inside, nd.greaterEqual(x.data, lo));
-    if (hi !== null) inside = nd.mul(inside, nd.lessEqual(x.data, hi));
-    grads.push(this.needsInputGrad(0) ? unbroadcast(mul(gy, inside), x.shape) : null);
-    if (lo !== null) {
+    if (lo !== null) inside = nd.mul(inside, nd.greaterEqual(x, lo));
+    if (hi !== null) inside = nd.mul(inside, nd.lessEqual(x, hi));
+    if (this.needsInputGrad(0)) grads[0] = unbroadcast(mul(gy, inside), x.shape);
+    if (lo !== null && this.loIndex !== null && this.needsInputGrad(this.loIndex)) {
       // lo is the result where x < lo, unless hi is lower still.
-      let picked = nd.less(x.data, lo);
-      if (hi !== null) picked = nd.mul(picked, nd.lessEqual(lo, hi));
-      grads.push(this.needsInputGrad(1) ? unbroadcast(mul(gy, picked), lo.shape) : null);
+      const picked = hi === null ? nd.less(x, lo) : nd.mul(nd.less(x, lo), nd.lessEqual(lo, hi));
+      grads[this.loIndex] = unbroadcast(mul(gy, picked), lo.shape);
     }
-    if (hi !== null) {
-      const raised = lo === null ? x.data : nd.maximum(x.data, lo);
-      const picked = nd.greater(raised, hi);
-      grads.push(this.needsInputGrad(grads.length) ? unbroadcast(mul(gy, picked), hi.shape) : null);
+    if (hi !== null && this.hiIndex !== null && this.needsInputGrad(this.hiIndex)) {
+      const picked = nd.greater(lo === null ? x : nd.maximum(x, lo), hi);
+      grads[this.hiIndex] = unbroadcast(mul(gy, picked), hi.shape);
     }
     return grads;
   }
 
-  private bounds(arrays: readonly NDArray[]): [NDArray | null, NDArray | null] {
-    const lo = this.hasLo ? (arrays[0] as NDArray) : null;
-    const hi = this.hasHi ? (arrays[this.hasLo ? 1 : 0] as NDArray) : null;
-    return [lo, hi];
+  private bound(arrays: readonly NDArray[], index: number | null): NDArray | null {
+    return index === null ? null : (arrays[index] as NDArray);
   }
 }
 

@@ -57,13 +57,7 @@ class Transpose extends Function {
   }
 
   backward(gy: Variable): Variable {
-    if (this.axes === undefined) return transpose(gy);
-    const ndim = this.axes.length;
-    const inverse = new Array<number>(ndim);
-    this.axes.forEach((axis, i) => {
-      inverse[(axis + ndim) % ndim] = i;
-    });
-    return transpose(gy, inverse);
+    return this.axes === undefined ? transpose(gy) : transpose(gy, inversePermutation(this.axes));
   }
 }
 
@@ -122,6 +116,15 @@ class Copy extends Function {
 /** A contiguous copy of x in a buffer of its own; the gradient passes through unchanged. */
 export function copy(x: VariableLike): Variable {
   return new Copy().apply(x);
+}
+
+/** The axes that undo `transpose(x, axes)` (negative axes count from the end). */
+export function inversePermutation(axes: readonly number[]): number[] {
+  const inverse = new Array<number>(axes.length);
+  axes.forEach((axis, i) => {
+    inverse[(axis + axes.length) % axes.length] = i;
+  });
+  return inverse;
 }
 
 /** x with a new shape of the same size (one entry may be -1); a view when x is contiguous. */
