@@ -1,5 +1,12 @@
 import * as nd from "@zerograd/ndarray";
-import { formatShape, NDArray, onesLike, ShapeError, zerosLike } from "@zerograd/ndarray";
+import {
+  formatShape,
+  NDArray,
+  onesLike,
+  ShapeError,
+  shapesEqual,
+  zerosLike,
+} from "@zerograd/ndarray";
 import {
   AutogradError,
   add,
@@ -172,7 +179,7 @@ function normalize(f: AnyFunction, result: unknown): (Variable | null)[] {
 function checked(f: AnyFunction, i: number, x: Variable, gx: Variable): Variable {
   const expected = x.shape;
   const got = gx.shape;
-  if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
+  if (!shapesEqual(got, expected)) {
     throw new ShapeError(
       `backward: ${f.name} returned a gradient of shape ${formatShape(got)} for its input ${i} of shape ${formatShape(expected)}`,
     );

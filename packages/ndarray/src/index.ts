@@ -85,4 +85,5 @@ export {
   reducedShape,
   type Shape,
   shapeSize,
+  shapesEqual,
 } from "./shape";

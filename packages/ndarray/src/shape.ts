@@ -15,6 +15,7 @@ export function shapeSize(shape: Shape): number {
   return size;
 }
 
+/** Whether two shapes are the same list of dimensions. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -1,5 +1,5 @@
 import { Parameter, type Variable, type VariableLike } from "@zerograd/autograd";
-import { astype, formatShape, NDArray, type TypedArray } from "@zerograd/ndarray";
+import { astype, formatShape, NDArray, shapesEqual, type TypedArray } from "@zerograd/ndarray";
 import { NNError, StateDictError } from "./errors";
 
 /**
@@ -201,7 +201,7 @@ export abstract class Layer {
       if (!(value instanceof NDArray)) {
         mismatchedKeys.push(name);
         shapeProblems.push(`${name}: expected an NDArray, got ${describe(value)}`);
-      } else if (!sameShape(value.shape, state.data.shape)) {
+      } else if (!shapesEqual(value.shape, state.data.shape)) {
         mismatchedKeys.push(name);
         shapeProblems.push(
           `${name}: the layer has shape ${formatShape(state.data.shape)}, the dict ${formatShape(value.shape)}`,
@@ -300,10 +300,6 @@ function isPart(value: unknown): value is State | Layer {
   return value instanceof Parameter || value instanceof Buffer || value instanceof Layer;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a JS array";
@@ -319,16 +315,6 @@ export function setEntry(dict: StateDict, key: string, value: NDArray): void {
 /** Writes row-major `values` into `state.data`: in place when it is contiguous, else as a new array. */
 function writeInto(state: State, values: TypedArray): void {
   const target = state.data;
-  if (isContiguous(target)) target.data.set(values, target.offset);
+  if (target.isContiguous) target.data.set(values, target.offset);
   else state.data = new NDArray(values, target.shape);
-}
-
-function isContiguous(x: NDArray): boolean {
-  let expected = 1;
-  for (let d = x.ndim - 1; d >= 0; d--) {
-    const size = x.shape[d] as number;
-    if (size !== 1 && x.strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
 }

@@ -8,6 +8,7 @@ import {
   isFloat,
   NDArray,
   type NestedArray,
+  shapesEqual,
   type TypedArray,
   zerosLike,
 } from "@zerograd/ndarray";
@@ -407,7 +408,7 @@ export abstract class Optimizer<
       } else if (expected instanceof NDArray || this.lazyStateBuffers.includes(key)) {
         const buffer =
           value instanceof NDArray ? value : array(value as NestedArray, { dtype: param.dtype });
-        if (buffer.ndim !== param.ndim || buffer.shape.some((d, k) => d !== param.shape[k])) {
+        if (!shapesEqual(buffer.shape, param.shape)) {
           fail(
             `has ${key} of shape ${formatShape(buffer.shape)}, the parameter ${formatShape(param.shape)}`,
           );
@@ -448,7 +449,7 @@ function updatableValues(param: Variable, where: () => string): TypedArray {
 /** The gradient's values in row-major order (its own buffer when contiguous, else a copy). */
 function gradientValues(param: Variable, grad: Variable, where: () => string): TypedArray {
   const shape = grad.shape;
-  if (shape.length !== param.ndim || shape.some((d, k) => d !== param.shape[k])) {
+  if (!shapesEqual(shape, param.shape)) {
     throw new OptimizerError(
       `${where()}: gradient of shape ${formatShape(shape)} for a parameter of shape ${formatShape(param.shape)}`,
     );

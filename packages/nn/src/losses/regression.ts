@@ -1,5 +1,5 @@
 import { abs, square, sub, type Variable, type VariableLike } from "@zerograd/autograd";
-import { DTypeError, formatShape, isFloat, ShapeError } from "@zerograd/ndarray";
+import { DTypeError, formatShape, isFloat, ShapeError, shapesEqual } from "@zerograd/ndarray";
 import { asVariable } from "../functional/activation";
 import { type LossOptions, reduce, reductionOf } from "./reduction";
 
@@ -19,7 +19,7 @@ export function sameShapeOperands(
   if (!isFloat(x.dtype)) {
     throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
   }
-  if (x.shape.length !== t.shape.length || x.shape.some((d, i) => d !== t.shape[i])) {
+  if (!shapesEqual(x.shape, t.shape)) {
     throw new ShapeError(
       `${op}: input ${formatShape(x.shape)} and target ${formatShape(t.shape)} must have the same shape`,
     );
