@@ -1,5 +1,5 @@
 import { array, DTypeError, NDArray, stack } from "@zerograd/ndarray";
-import type { Batch } from "./dataset";
+import type { Batch, Dataset } from "./dataset";
 
 /**
  * Stacks samples into a batch, position by position (PyTorch's default collate): NDArrays
@@ -22,6 +22,15 @@ export function collate<T>(samples: readonly T[]): Batch<T> {
     ) as Batch<T>;
   }
   throw new DTypeError(
-    `DataLoader: cannot batch samples of type ${first === null ? "null" : typeof first} (expected NDArrays, numbers or tuples of them)`,
+    `collate: cannot batch samples of type ${first === null ? "null" : typeof first} (expected NDArrays, numbers or tuples of them)`,
   );
+}
+
+/**
+ * The samples of `dataset` at `indices` (int32, 1-D) as one batch: through the dataset's
+ * `getBatch` when it has one, else by collating the samples one by one.
+ */
+export function fetchBatch<T>(dataset: Dataset<T>, indices: NDArray): Batch<T> {
+  if (dataset.getBatch) return dataset.getBatch(indices);
+  return collate(Array.from(indices.toTypedArray(), (i) => dataset.get(i)));
 }

@@ -1,7 +1,7 @@
 import { arange, type NDArray, type Random, slice } from "@zerograd/ndarray";
-import { collate } from "./collate";
+import { checkCount } from "./check-count";
+import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";
-import { checkCount } from "./options";
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions {
@@ -60,13 +60,7 @@ export class DataLoader<T> implements Iterable<Batch<T>> {
     for (let b = 0; b < this.length; b++) {
       const start = b * this.batchSize;
       const indices = slice(order, [[start, Math.min(start + this.batchSize, n)]]);
-      yield this.fetch(indices);
+      yield fetchBatch(this.dataset, indices);
     }
-  }
-
-  private fetch(indices: NDArray): Batch<T> {
-    if (this.dataset.getBatch) return this.dataset.getBatch(indices);
-    const picks = indices.toTypedArray();
-    return collate(Array.from(picks, (i) => this.dataset.get(i)));
   }
 }

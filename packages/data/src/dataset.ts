@@ -1,4 +1,12 @@
-import { formatShape, type NDArray, ShapeError, take } from "@zerograd/ndarray";
+import {
+  formatShape,
+  IndexError,
+  type NDArray,
+  ShapeError,
+  slice,
+  squeeze,
+  take,
+} from "@zerograd/ndarray";
 
 /**
  * A collection of samples with a length and random access, PyTorch's map-style `Dataset`.
@@ -55,11 +63,23 @@ export class ArrayDataset implements Dataset<[NDArray, NDArray]> {
     return this.x.shape[0] as number;
   }
 
-  /** Sample i as views `[x[i], y[i]]`; throws IndexError when i is out of range. */
+  /**
+   * Sample i (negative counts from the end) as views `[x[i], y[i]]` that share the arrays'
+   * memory; throws IndexError when i is not an integer in range.
+   */
   get(i: number): [NDArray, NDArray] {
-    return [take(this.x, i, 0), take(this.y, i, 0)];
+    const n = this.length;
+    if (!Number.isInteger(i) || i < -n || i >= n) {
+      throw new IndexError(`ArrayDataset.get: index ${i} is out of range for ${n} samples`);
+    }
+    const row = i < 0 ? i + n : i;
+    return [
+      squeeze(slice(this.x, [[row, row + 1]]), 0),
+      squeeze(slice(this.y, [[row, row + 1]]), 0),
+    ];
   }
 
+  /** The samples at `indices` (int32, 1-D), gathered with one `take` per array (copies). */
   getBatch(indices: NDArray): [NDArray, NDArray] {
     return [take(this.x, indices, 0), take(this.y, indices, 0)];
   }

@@ -1,7 +1,7 @@
 import { array, type NDArray } from "@zerograd/ndarray";
-import { collate } from "./collate";
+import { checkCount } from "./check-count";
+import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";
-import { checkCount } from "./options";
 
 /**
  * Batches of a time series laid out for truncated backpropagation through time, as in the
@@ -39,12 +39,7 @@ export class SeqDataLoader<T> implements Iterable<Batch<T>> {
     const jump = Math.floor(n / this.batchSize);
     for (let t = 0; t < this.length; t++) {
       const positions = Array.from({ length: this.batchSize }, (_, i) => (i * jump + t) % n);
-      yield this.fetch(positions);
+      yield fetchBatch(this.dataset, array(positions, "int32"));
     }
-  }
-
-  private fetch(positions: number[]): Batch<T> {
-    if (this.dataset.getBatch) return this.dataset.getBatch(array(positions, "int32") as NDArray);
-    return collate(positions.map((i) => this.dataset.get(i)));
   }
 }

@@ -1,4 +1,4 @@
-import { arange, array, type NDArray, Random, ShapeError } from "@zerograd/ndarray";
+import { arange, array, IndexError, type NDArray, Random, ShapeError } from "@zerograd/ndarray";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -30,6 +30,17 @@ describe("ArrayDataset", () => {
     const [x, y] = d.get(3);
     expect(x.toArray()).toEqual([3, 30]);
     expect(y.item()).toBe(3);
+  });
+
+  it("get returns views of row i (negative counts from the end) and rejects indices out of range", () => {
+    const d = numbered(5);
+    const [x, y] = d.get(-1);
+    expect(x.data).toBe(d.x.data);
+    expect(x.toArray()).toEqual([4, 40]);
+    expect(y.item()).toBe(4);
+    expect(() => d.get(5)).toThrow(IndexError);
+    expect(() => d.get(5)).toThrow("ArrayDataset.get: index 5 is out of range for 5 samples");
+    expect(() => d.get(1.5)).toThrow(IndexError);
   });
 
   it("rejects mismatched lengths and 0-d arrays, naming both shapes", () => {
