@@ -271,12 +271,12 @@ export abstract class Optimizer<
    * `register_step_pre_hook`); hooks run in registration order.
    */
   registerStepPreHook(hook: (optimizer: this) => void): RemovableHandle {
-    return register(this.preHooks, hook, this);
+    return register(`${this.className}.registerStepPreHook`, this.preHooks, hook, this);
   }
 
   /** Registers `hook(optimizer)` to run at the end of every `step()`, after the update. */
   registerStepPostHook(hook: (optimizer: this) => void): RemovableHandle {
-    return register(this.postHooks, hook, this);
+    return register(`${this.className}.registerStepPostHook`, this.postHooks, hook, this);
   }
 
   /**
@@ -423,12 +423,13 @@ export abstract class Optimizer<
 }
 
 function register<T>(
+  method: string,
   hooks: Map<number, () => void>,
   hook: (optimizer: T) => void,
   optimizer: T,
 ): RemovableHandle {
   if (typeof hook !== "function") {
-    throw new OptimizerError(`registerStepHook: expected a function, got ${describe(hook)}`);
+    throw new OptimizerError(`${method}: expected a function, got ${describe(hook)}`);
   }
   const id = nextHookId++;
   hooks.set(id, () => hook(optimizer));
@@ -472,7 +473,6 @@ function cloneOptions<T extends object>(options: T): T {
   ) as T;
 }
 
-/** A short description of a value for error messages. */
 /** Whether `value` is an object that can be iterated (an array, a Set, a generator...). */
 export function isIterableObject(value: unknown): value is Iterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.iterator in value;
@@ -488,6 +488,7 @@ export function parametersHint(value: unknown): string {
   return "";
 }
 
+/** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;

@@ -453,3 +453,15 @@ describe("the usual mistakes with params get errors that say what to pass", () =
     );
   });
 });
+
+describe("hook registration", () => {
+  it("rejects a non-function, naming the class and the method", () => {
+    const opt = new SGD([new Parameter(array([1], "float64"))], { lr: 0.1 });
+    expect(() => opt.registerStepPreHook(3 as never)).toThrow(
+      "SGD.registerStepPreHook: expected a function, got 3",
+    );
+    expect(() => opt.registerStepPostHook(null as never)).toThrow(
+      "SGD.registerStepPostHook: expected a function, got null",
+    );
+  });
+});
