@@ -73,8 +73,8 @@ export class AdaDelta extends Optimizer<AdaDeltaOptions, AdaDeltaState> {
       let g = maximize ? -grad[i] : grad[i];
       if (weightDecay !== 0) g += weightDecay * values[i];
       squareAvg[i] = squareAvg[i] * rho + (1 - rho) * g * g;
-      const std = Math.sqrt(squareAvg[i] + eps);
-      const delta = (Math.sqrt(accDelta[i] + eps) / std) * g;
+      const rmsGradient = Math.sqrt(squareAvg[i] + eps);
+      const delta = (Math.sqrt(accDelta[i] + eps) / rmsGradient) * g;
       accDelta[i] = accDelta[i] * rho + (1 - rho) * delta * delta;
       values[i] += -lr * delta;
     }

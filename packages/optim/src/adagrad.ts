@@ -73,14 +73,14 @@ export class AdaGrad extends Optimizer<AdaGradOptions, AdaGradState> {
   ): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     state.step += 1;
-    const clr = lr / (1 + (state.step - 1) * lrDecay);
+    const decayedLr = lr / (1 + (state.step - 1) * lrDecay);
     const sum = state.sum.data;
     for (let i = 0; i < values.length; i++) {
       let g = maximize ? -grad[i] : grad[i];
       if (weightDecay !== 0) g += weightDecay * values[i];
       sum[i] += g * g;
-      const std = Math.sqrt(sum[i]) + eps;
-      values[i] += (-clr * g) / std;
+      const denominator = Math.sqrt(sum[i]) + eps;
+      values[i] += (-decayedLr * g) / denominator;
     }
   }
 }

@@ -95,19 +95,19 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       let g = maximize ? -grad[i] : grad[i];
       if (weightDecay !== 0) g += weightDecay * values[i];
       squareAvg[i] = squareAvg[i] * alpha + (1 - alpha) * g * g;
-      let avg: number;
+      let denominator: number;
       if (gradAvg !== undefined) {
         gradAvg[i] = gradAvg[i] * alpha + (1 - alpha) * g;
-        avg = Math.sqrt(squareAvg[i] - gradAvg[i] * gradAvg[i]);
+        denominator = Math.sqrt(squareAvg[i] - gradAvg[i] * gradAvg[i]);
       } else {
-        avg = Math.sqrt(squareAvg[i]);
+        denominator = Math.sqrt(squareAvg[i]);
       }
-      avg += eps;
+      denominator += eps;
       if (buffer !== undefined) {
-        buffer[i] = buffer[i] * momentum + g / avg;
+        buffer[i] = buffer[i] * momentum + g / denominator;
         values[i] += -lr * buffer[i];
       } else {
-        values[i] += (-lr * g) / avg;
+        values[i] += (-lr * g) / denominator;
       }
     }
   }

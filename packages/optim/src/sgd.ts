@@ -88,15 +88,15 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       }
       buffer = state.momentumBuffer.data;
     }
-    const keep = 1 - dampening;
+    const gradientWeight = 1 - dampening;
     for (let i = 0; i < values.length; i++) {
-      let d = maximize ? -grad[i] : grad[i];
-      if (weightDecay !== 0) d += weightDecay * values[i];
+      let direction = maximize ? -grad[i] : grad[i];
+      if (weightDecay !== 0) direction += weightDecay * values[i];
       if (buffer !== undefined) {
-        buffer[i] = first ? d : buffer[i] * momentum + keep * d;
-        d = nesterov ? d + momentum * buffer[i] : buffer[i];
+        buffer[i] = first ? direction : buffer[i] * momentum + gradientWeight * direction;
+        direction = nesterov ? direction + momentum * buffer[i] : buffer[i];
       }
-      values[i] = values[i] - lr * d;
+      values[i] = values[i] - lr * direction;
     }
   }
 }
