@@ -172,11 +172,13 @@ export abstract class Layer {
 
   /**
    * Copies `dict`'s arrays into this layer's parameters and buffers, in place (cast to each
-   * one's dtype, as PyTorch's `copy_`), so optimizers holding the parameters keep working.
+   * one's dtype, as PyTorch's `copy_`), so optimizers holding the parameters keep working; a
+   * parameter whose data is a non-contiguous view gets new data instead.
    * Checks everything first and throws `StateDictError` listing every problem, leaving the
    * layer untouched: keys missing from `dict` and keys the layer lacks (when `strict`, the
    * default), and values that are not NDArrays or have another shape (always, naming both
-   * shapes). Returns the missing and unexpected keys.
+   * shapes). Returns the missing and unexpected keys. Throws TypeError when `dict` is not an
+   * object.
    */
   loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;

@@ -17,7 +17,8 @@ export interface DropoutOptions {
  * Inverted dropout (PyTorch's `F.dropout`): in training, each element is zeroed with
  * probability `p` (default 0.5) and the kept ones are scaled by 1/(1 − p), so the expected
  * value is unchanged and evaluation needs no rescaling. With `training: false` or p = 0 it
- * returns x itself. Throws NNError when p is outside [0, 1].
+ * returns x unchanged (a Variable as it is; an NDArray or number wrapped as a constant
+ * Variable). Throws NNError when p is outside [0, 1].
  */
 export function dropout(x: VariableLike, p = 0.5, options: DropoutOptions = {}): Variable {
   if (!(p >= 0 && p <= 1)) {

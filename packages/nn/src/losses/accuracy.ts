@@ -6,7 +6,8 @@ import { checkLabels, type Labels } from "./labels";
 /**
  * The fraction of rows of `scores` [N, C] (logits or probabilities) whose largest entry is at
  * the label's index, as a JS number in [0, 1] (ties go to the first index). Not
- * differentiable. Throws as `crossEntropy` for bad labels, and ShapeError for N = 0.
+ * differentiable. Throws as `crossEntropy` for bad labels, ShapeError for N = 0 and TypeError
+ * when the scores are neither a Variable nor an NDArray.
  */
 export function accuracy(scores: Variable | NDArray, labels: Labels): number {
   const y = scores instanceof Variable ? scores.data : scores;
