@@ -29,4 +29,4 @@ export {
   sumTo,
   transpose,
 } from "./ops/shape";
-export { Parameter, Variable, type VariableOptions } from "./variable";
+export { asVariable, Parameter, Variable, type VariableOptions } from "./variable";

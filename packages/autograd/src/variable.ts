@@ -372,6 +372,15 @@ export class Variable {
 }
 
 /**
+ * `x` as a Variable: itself when it is one, else a constant (a leaf that does not require grad)
+ * wrapping the NDArray, or the number as a float32 0-d array.
+ */
+export function asVariable(x: VariableLike): Variable {
+  if (x instanceof Variable) return x;
+  return new Variable(x instanceof NDArray ? x : array(x), { requiresGrad: false });
+}
+
+/**
  * `x`'s data as a new leaf that does not require grad. It lives outside the class because a
  * class that names itself in its body is renamed `_Variable` by the bundler (and
  * `constructor.name` would say so).

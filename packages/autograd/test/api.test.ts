@@ -73,4 +73,14 @@ describe("the autograd contract", () => {
     expect(ag.add(new ag.Variable(nd.array([1], "int32")), 2).dtype).toBe("int32");
     expect(ag.add(2, 3).item()).toBe(5);
   });
+
+  it("asVariable wraps NDArrays and numbers as constants and returns Variables as they are", () => {
+    const v = new ag.Variable(nd.array([1, 2], "float64"));
+    expect(ag.asVariable(v)).toBe(v);
+    const data = nd.array([3, 4]);
+    const c = ag.asVariable(data);
+    expect(c.data).toBe(data);
+    expect(c.requiresGrad).toBe(false);
+    expect(ag.asVariable(2.5).dtype).toBe("float32");
+  });
 });

@@ -1,5 +1,5 @@
 export { NNError, SafetensorsError, StateDictError } from "./errors";
-export { asVariable, leakyRelu, logSoftmax, relu, sigmoid, softmax } from "./functional/activation";
+export { leakyRelu, logSoftmax, relu, sigmoid, softmax } from "./functional/activation";
 export { type DropoutOptions, dropout } from "./functional/dropout";
 export { linear } from "./functional/linear";
 export {
@@ -36,7 +36,6 @@ export { crossEntropy, nllLoss } from "./losses/cross-entropy";
 export type { Labels } from "./losses/labels";
 export type { LossOptions, Reduction } from "./losses/reduction";
 export { l1Loss, mseLoss } from "./losses/regression";
-export { freshRandom } from "./random";
 export {
   fromSafetensors,
   readSafetensorsHeader,

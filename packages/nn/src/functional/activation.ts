@@ -1,4 +1,5 @@
 import {
+  asVariable,
   div,
   exp,
   logsumexp,
@@ -7,17 +8,11 @@ import {
   sigmoid as sigmoidOp,
   sub,
   sum,
-  Variable,
+  type Variable,
   type VariableLike,
   where,
 } from "@zerograd/autograd";
 import * as nd from "@zerograd/ndarray";
-
-/** x as a Variable: itself, or a constant wrapping an NDArray or number. */
-export function asVariable(x: VariableLike): Variable {
-  if (x instanceof Variable) return x;
-  return new Variable(x instanceof nd.NDArray ? x : nd.array(x), { requiresGrad: false });
-}
 
 /** max(x, 0) elementwise; the gradient is 1 where x > 0 and 0 elsewhere (0 at x = 0, as PyTorch). */
 export function relu(x: VariableLike): Variable {

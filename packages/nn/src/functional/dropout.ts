@@ -1,9 +1,8 @@
-import { mul, type Variable, type VariableLike } from "@zerograd/autograd";
+import { asVariable, mul, type Variable, type VariableLike } from "@zerograd/autograd";
 import type { Random } from "@zerograd/ndarray";
 import * as nd from "@zerograd/ndarray";
 import { NNError } from "../errors";
 import { freshRandom } from "../random";
-import { asVariable } from "./activation";
 
 /** Options of `dropout`. */
 export interface DropoutOptions {

@@ -1,5 +1,6 @@
 import {
   add,
+  asVariable,
   div,
   mean,
   mul,
@@ -14,7 +15,6 @@ import {
 import * as nd from "@zerograd/ndarray";
 import { type DType, formatShape, ShapeError } from "@zerograd/ndarray";
 import { NNError } from "../errors";
-import { asVariable } from "../functional/activation";
 import { Buffer, Layer } from "../layer";
 
 /** Options of `BatchNorm1d`. */

@@ -1,6 +1,5 @@
-import { reshape, type Variable, type VariableLike } from "@zerograd/autograd";
+import { asVariable, reshape, type Variable, type VariableLike } from "@zerograd/autograd";
 import { formatShape, normalizeAxis, ShapeError } from "@zerograd/ndarray";
-import { asVariable } from "../functional/activation";
 import { Layer } from "../layer";
 
 /**

@@ -1,7 +1,8 @@
 import type { Variable, VariableLike } from "@zerograd/autograd";
+import { asVariable } from "@zerograd/autograd";
 import type { DType, Random } from "@zerograd/ndarray";
 import { NNError } from "../errors";
-import { asVariable, relu } from "../functional/activation";
+import { relu } from "../functional/activation";
 import { Layer } from "../layer";
 import { freshRandom } from "../random";
 import { Linear } from "./linear";

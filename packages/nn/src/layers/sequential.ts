@@ -1,5 +1,5 @@
 import type { Variable, VariableLike } from "@zerograd/autograd";
-import { asVariable } from "../functional/activation";
+import { asVariable } from "@zerograd/autograd";
 import { Layer } from "../layer";
 
 /**

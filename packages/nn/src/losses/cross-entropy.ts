@@ -1,4 +1,5 @@
 import {
+  asVariable,
   Function,
   isGradEnabled,
   mul,
@@ -11,7 +12,7 @@ import {
 } from "@zerograd/autograd";
 import type { NDArray } from "@zerograd/ndarray";
 import * as nd from "@zerograd/ndarray";
-import { asVariable, softmax } from "../functional/activation";
+import { softmax } from "../functional/activation";
 import { checkLabels, type Labels, labelPositions } from "./labels";
 import { type LossOptions, type Reduction, reduce, reductionOf } from "./reduction";
 

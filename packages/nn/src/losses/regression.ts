@@ -1,6 +1,5 @@
-import { abs, square, sub, type Variable, type VariableLike } from "@zerograd/autograd";
+import { abs, asVariable, square, sub, type Variable, type VariableLike } from "@zerograd/autograd";
 import { DTypeError, formatShape, isFloat, ShapeError, shapesEqual } from "@zerograd/ndarray";
-import { asVariable } from "../functional/activation";
 import { type LossOptions, reduce, reductionOf } from "./reduction";
 
 /**
