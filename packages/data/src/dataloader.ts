@@ -2,6 +2,7 @@ import { arange, type NDArray, type Random, slice } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";
+import { DataError } from "./errors";
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions {
@@ -28,7 +29,7 @@ export class DataLoader<T> implements Iterable<Batch<T>> {
   private readonly rng: Random | undefined;
 
   /**
-   * Throws RangeError for a batchSize that is not a positive integer, and Error when `shuffle`
+   * Throws DataError for a batchSize that is not a positive integer, and when `shuffle`
    * is asked without an `rng` (there is no hidden global generator).
    */
   constructor(
@@ -38,7 +39,9 @@ export class DataLoader<T> implements Iterable<Batch<T>> {
     const { batchSize = 1, shuffle = false, dropLast = false, rng } = options;
     checkCount("DataLoader", "batchSize", batchSize, 1);
     if (shuffle && rng === undefined) {
-      throw new Error("DataLoader: shuffle needs an rng (a seeded Random from @zerograd/ndarray)");
+      throw new DataError(
+        "DataLoader: shuffle needs an rng (a seeded Random from @zerograd/ndarray)",
+      );
     }
     this.batchSize = batchSize;
     this.shuffle = shuffle;

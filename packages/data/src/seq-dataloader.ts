@@ -2,6 +2,7 @@ import { array, type NDArray } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";
+import { DataError } from "./errors";
 
 /**
  * Batches of a time series laid out for truncated backpropagation through time, as in the
@@ -15,14 +16,14 @@ import type { Batch, Dataset } from "./dataset";
 export class SeqDataLoader<T> implements Iterable<Batch<T>> {
   readonly batchSize: number;
 
-  /** Throws RangeError when batchSize is not an integer in [1, dataset.length]. */
+  /** Throws DataError when batchSize is not an integer in [1, dataset.length]. */
   constructor(
     readonly dataset: Dataset<T>,
     options: { batchSize: number },
   ) {
     checkCount("SeqDataLoader", "batchSize", options.batchSize, 1);
     if (options.batchSize > dataset.length) {
-      throw new RangeError(
+      throw new DataError(
         `SeqDataLoader: batchSize ${options.batchSize} exceeds the ${dataset.length} samples of the series`,
       );
     }

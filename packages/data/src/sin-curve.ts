@@ -1,6 +1,7 @@
 import { NDArray, type Random } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { ArrayDataset } from "./dataset";
+import { DataError } from "./errors";
 
 /** Options of `sinCurve`. */
 export interface SinCurveOptions {
@@ -16,14 +17,16 @@ export interface SinCurveOptions {
  * The book's time series for RNNs: `numPoints` points evenly spaced on [0, 2π] (both ends
  * included), y = sin x + U(−0.05, 0.05) noise for training, y = cos x for testing. The
  * dataset pairs each value with the next one: x = y[:-1], target = y[1:], both float32
- * `[numPoints − 1, 1]`. Throws Error when `train` is asked without an rng, RangeError for
+ * `[numPoints − 1, 1]`. Throws DataError when `train` is asked without an rng, and for
  * numPoints that is not an integer ≥ 2.
  */
 export function sinCurve(options: SinCurveOptions = {}): ArrayDataset {
   const { train = true, numPoints = 1000, rng } = options;
   checkCount("sinCurve", "numPoints", numPoints, 2);
   if (train && rng === undefined) {
-    throw new Error("sinCurve: the training series needs an rng for its noise (a seeded Random)");
+    throw new DataError(
+      "sinCurve: the training series needs an rng for its noise (a seeded Random)",
+    );
   }
   const noise = train
     ? (rng as Random).uniform(-0.05, 0.05, [numPoints], { dtype: "float64" }).toTypedArray()

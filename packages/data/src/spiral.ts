@@ -1,6 +1,7 @@
 import { NDArray, type Random } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { ArrayDataset } from "./dataset";
+import { DataError } from "./errors";
 
 /** Options of `spiral`. */
 export interface SpiralOptions {
@@ -17,12 +18,12 @@ export interface SpiralOptions {
  * order. Point i of arm j lies at radius r = i / pointsPerClass and angle
  * θ = 4j + 4r + 0.2·N(0, 1), at (r·sin θ, r·cos θ). x is float32 `[N, 2]`, y int32 `[N]`
  * class labels, N = numClasses · pointsPerClass. The same rng state gives the same data.
- * Throws Error without an rng, RangeError for counts that are not positive integers.
+ * Throws DataError without an rng or for counts that are not positive integers.
  */
 export function spiral(options: SpiralOptions): ArrayDataset {
   const { numClasses = 3, pointsPerClass = 100, rng } = options ?? {};
   if (rng === undefined) {
-    throw new Error("spiral: needs an rng for its noise and shuffle (a seeded Random)");
+    throw new DataError("spiral: needs an rng for its noise and shuffle (a seeded Random)");
   }
   checkCount("spiral", "numClasses", numClasses, 1);
   checkCount("spiral", "pointsPerClass", pointsPerClass, 1);

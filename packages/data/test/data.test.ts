@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ArrayDataset,
+  DataError,
   DataLoader,
   type Dataset,
   SeqDataLoader,
@@ -148,7 +149,7 @@ describe("DataLoader", () => {
 
   it("rejects a bad batchSize and shuffle without an rng", () => {
     for (const batchSize of [0, -1, 1.5, Number.NaN]) {
-      expect(() => new DataLoader(numbered(3), { batchSize })).toThrow(RangeError);
+      expect(() => new DataLoader(numbered(3), { batchSize })).toThrow(DataError);
     }
     expect(() => new DataLoader(numbered(3), { batchSize: 0 })).toThrow(
       "DataLoader: batchSize must be an integer >= 1, got 0",
@@ -184,7 +185,7 @@ describe("SeqDataLoader", () => {
 
   it("rejects a batchSize larger than the series", () => {
     expect(() => new SeqDataLoader(numbered(3), { batchSize: 4 })).toThrow(/exceeds the 3 samples/);
-    expect(() => new SeqDataLoader(numbered(3), { batchSize: 0 })).toThrow(RangeError);
+    expect(() => new SeqDataLoader(numbered(3), { batchSize: 0 })).toThrow(DataError);
   });
 });
 
