@@ -1,4 +1,4 @@
-import { arange, type NDArray, type Random, slice } from "@zerograd/ndarray";
+import { arange, type Random, slice } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";

@@ -1,4 +1,4 @@
-import { array, type NDArray } from "@zerograd/ndarray";
+import { array } from "@zerograd/ndarray";
 import { checkCount } from "./check-count";
 import { fetchBatch } from "./collate";
 import type { Batch, Dataset } from "./dataset";
