@@ -72,7 +72,8 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     const stepSize = lr / biasCorrection1;
     const m = state.expAvg.data;
     const v = state.expAvgSq.data;
-    if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(param.data);
+    // Options may change between steps (a loaded state dict, a user edit): make what they need.
+    if (amsgrad) state.maxExpAvgSq ??= zerosLike(param.data);
     const vMax = amsgrad ? (state.maxExpAvgSq as NDArray).data : v;
     const decay = this.decoupled ? 1 - lr * weightDecay : 1;
     const l2 = this.decoupled ? 0 : weightDecay;
