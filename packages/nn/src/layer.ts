@@ -105,23 +105,20 @@ export abstract class Layer {
    * under its first name.
    */
   namedParameters(): [string, Parameter][] {
-    const seen = new Set<Parameter>();
-    const result: [string, Parameter][] = [];
-    for (const [name, state] of this.namedStates()) {
-      if (state instanceof Parameter && !seen.has(state)) {
-        seen.add(state);
-        result.push([name, state]);
-      }
-    }
-    return result;
+    return this.namedOnce(Parameter);
   }
 
   /** `[name, buffer]` for every buffer, in field order (depth first), each once. */
   namedBuffers(): [string, Buffer][] {
-    const seen = new Set<Buffer>();
-    const result: [string, Buffer][] = [];
+    return this.namedOnce(Buffer);
+  }
+
+  /** `[name, part]` for every part of one kind, in field order, each under its first name. */
+  private namedOnce<T extends State>(kind: abstract new (data: NDArray) => T): [string, T][] {
+    const seen = new Set<T>();
+    const result: [string, T][] = [];
     for (const [name, state] of this.namedStates()) {
-      if (state instanceof Buffer && !seen.has(state)) {
+      if (state instanceof kind && !seen.has(state)) {
         seen.add(state);
         result.push([name, state]);
       }
