@@ -38,8 +38,12 @@ abstract class Reduction extends Function {
 
   /** `g` (shaped like the output) with the reduced axes restored as size 1. */
   protected kept(g: Variable): Variable {
-    const x = this.inputs[0] as Variable;
-    return this.keepdims ? g : reshape(g, nd.reducedShape(x.shape, this.axes, true));
+    return this.keepdims ? g : reshape(g, this.keptShape);
+  }
+
+  /** The output's shape with the reduced axes kept as size 1. */
+  protected get keptShape(): number[] {
+    return nd.reducedShape((this.inputs[0] as Variable).shape, this.axes, true);
   }
 
   /** How many input elements each output element reduces. */
@@ -114,7 +118,8 @@ class Std extends Reduction {
 abstract class ExtremeReduction extends Reduction {
   backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
-    const yKept = this.kept(this.outputs[0] as Variable).data;
+    const y = (this.outputs[0] as Variable).data;
+    const yKept = this.keepdims ? y : nd.reshape(y, this.keptShape); // data only: nothing to record
     const hits = nd.astype(nd.equal(x.data, yKept), x.dtype);
     const share = nd.div(hits, nd.sum(hits, this.axes, true));
     return mul(this.spread(gy), share);
