@@ -61,11 +61,14 @@ export function mnistModel(hidden: number, rng?: Random): MLP {
   return new MLP([PIXELS, hidden, 10], { rng });
 }
 
-/** The predicted digit of every sample and the accuracy, with grad off, 1,000 at a time. */
+/**
+ * The predicted digit of every sample, how many are wrong and the accuracy, with grad off,
+ * 1,000 at a time.
+ */
 export function evaluate(
   model: MLP,
   digits: Digits,
-): { predictions: Int32Array; accuracy: number } {
+): { predictions: Int32Array; wrong: number; accuracy: number } {
   const n = digits.labels.size;
   const predictions = new Int32Array(n);
   noGrad(() => {
@@ -78,7 +81,7 @@ export function evaluate(
   const labels = digits.labels.toTypedArray();
   let correct = 0;
   for (let i = 0; i < n; i++) if (predictions[i] === labels[i]) correct++;
-  return { predictions, accuracy: correct / n };
+  return { predictions, wrong: n - correct, accuracy: correct / n };
 }
 
 /** The last line of `mnist` and `predict`. */
@@ -169,13 +172,11 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
   printer.line();
   printer.block(terminalChart(`training accuracy (${steps})`, stepAccuracies, { decimals: 3 }), 2);
 
-  const { predictions, accuracy: testAccuracy } = evaluate(model, test);
+  const { predictions, wrong: wrongCount, accuracy: testAccuracy } = evaluate(model, test);
   const wrong = misclassified(predictions, test, 4);
   if (wrong.length > 0) {
     printer.line();
-    printer.line(
-      `misclassified test digits (${countWrong(predictions, test)} of ${test.labels.size}):`,
-    );
+    printer.line(`misclassified test digits (${wrongCount} of ${test.labels.size}):`);
     printer.block(digitArt(wrong, 100), 2);
   }
 
@@ -205,11 +206,6 @@ export async function mnist(options: MnistOptions, printer: Printer): Promise<Mn
     divergedAt: divergence?.step ?? null,
     files: { weights, curves },
   };
-}
-
-function countWrong(predictions: Int32Array, test: Digits): number {
-  const labels = test.labels.toTypedArray();
-  return predictions.reduce((count, p, i) => count + (p === labels[i] ? 0 : 1), 0);
 }
 
 /** The first `count` misclassified test digits, captioned with the prediction and the truth. */

@@ -82,11 +82,9 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
     }
   }
   const { test } = splitForSeed(seed);
-  const { predictions, accuracy } = evaluate(model, test);
-  const labels = test.labels.toTypedArray();
-  const errors = predictions.reduce((count, p, i) => count + (p === labels[i] ? 0 : 1), 0);
+  const { wrong: errors, accuracy } = evaluate(model, test);
   printer.line(`loaded ${weights}: MLP ${PIXELS}-${hidden}-10`);
-  printer.line(`test split of seed ${seed}: ${labels.length} digits, ${errors} misclassified`);
+  printer.line(`test split of seed ${seed}: ${test.labels.size} digits, ${errors} misclassified`);
   printer.line(accuracyLine(accuracy));
   return { testAccuracy: accuracy, hidden, seed, errors };
 }
