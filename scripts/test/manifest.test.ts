@@ -1,9 +1,9 @@
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import semver from "semver";
 import { describe, expect, inject, it } from "vitest";
 import { externalImports } from "../lib/bundle.ts";
-import { dependencyFields, type Manifest, readJson } from "../lib/workspace.ts";
+import { dependencyFields, type Manifest, readJson, repoRoot } from "../lib/workspace.ts";
 
 const { packages } = inject("packs");
 const versions = new Map(packages.map((p) => [p.name, p.version]));
@@ -82,6 +82,13 @@ describe.each(packages)("packed manifest of $name", (pkg) => {
     expect(packed.sideEffects).toBe(false);
     expect(packed.license).toBeTruthy();
     expect(packed.files).toEqual(["dist"]);
+  });
+
+  it("ships the MIT LICENSE of the repository root", () => {
+    expect(packed.license).toBe("MIT");
+    const shipped = join(pkg.installed, "LICENSE");
+    expect(existsSync(shipped), `${pkg.name}'s tarball has no LICENSE`).toBe(true);
+    expect(readFileSync(shipped, "utf8")).toBe(readFileSync(join(repoRoot, "LICENSE"), "utf8"));
   });
 
   it("ships dist only, and every file its exports name", () => {

@@ -106,6 +106,22 @@ describe("messages name the op, the shapes and the axis", () => {
     );
   });
 
+  it("transpose: an axis out of range is an IndexError, as NumPy's AxisError", () => {
+    const x = zeros([2, 3]);
+    for (const axes of [
+      [0, 2],
+      [-3, 1],
+      [0, 1, 2],
+    ]) {
+      expect(() => transpose(x, axes)).toThrow(IndexError);
+    }
+    expect(() => transpose(x, [0, 2])).toThrow(
+      "transpose: axis 2 is out of bounds for an array of shape [2,3]",
+    );
+    expect(() => transpose(x, [0, 0])).toThrow(ShapeError);
+    expect(() => transpose(x, [-1, 1])).toThrow(ShapeError);
+  });
+
   it("reshape, transpose, broadcastTo and sumTo", () => {
     const x = zeros([2, 3]);
     const cases: [() => unknown, string][] = [

@@ -104,11 +104,18 @@ describe("transpose", () => {
     for (const axes of [
       [0, 0, 1],
       [0, 1],
-      [0, 1, 3],
-      [0, 1, 2, 3],
-      [0.5, 1, 2],
+      [2, -1, 0],
     ]) {
       expect(() => transpose(x, axes)).toThrow(ShapeError);
+    }
+    // An axis that does not exist, or is not an integer, is an IndexError, as in the other ops.
+    for (const axes of [
+      [0, 1, 3],
+      [0, 1, 2, 3],
+      [-4, 1, 2],
+      [0.5, 1, 2],
+    ]) {
+      expect(() => transpose(x, axes)).toThrow(IndexError);
     }
     expect(() => transpose(x, [0, 0, 1])).toThrow(
       "transpose: axes [0,0,1] are not a permutation of the 3 axes of [2,3,4]",

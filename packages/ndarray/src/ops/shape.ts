@@ -6,6 +6,7 @@ import {
   contiguousStrides,
   formatShape,
   normalizeAxes,
+  normalizeAxis,
   type Shape,
   shapeSize,
   shapesEqual,
@@ -95,11 +96,10 @@ export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
   checkArray(x, "transpose");
   const n = x.ndim;
   const order = axes === undefined ? x.shape.map((_, i) => n - 1 - i) : [...axes];
-  const resolved = order.map((a) =>
-    Number.isInteger(a) && a >= -n && a < n ? (a < 0 ? a + n : a) : -1,
-  );
-  const isPermutation =
-    resolved.length === n && resolved.every((a) => a >= 0) && new Set(resolved).size === n;
+  // An axis that does not exist is an IndexError (NumPy's AxisError), as in every other op;
+  // a list of valid axes that is not a permutation is a ShapeError.
+  const resolved = order.map((a) => normalizeAxis(a, n, "transpose", x.shape));
+  const isPermutation = resolved.length === n && new Set(resolved).size === n;
   if (!isPermutation) {
     throw new ShapeError(
       `transpose: axes [${order.join(",")}] are not a permutation of the ${n} axes of ${formatShape(x.shape)}`,
