@@ -174,6 +174,8 @@ const cases: Case[] = [
   // convolution support
   ["im2col", (a) => ag.im2col(a, 2, 1, 1), [uniform([2, 2, 3, 3])]],
   ["col2im", (c) => ag.col2im(c, [1, 2, 3, 3], [2, 2], 1, 0), [uniform([4, 8])]],
+  ["im2col dilated", (a) => ag.im2col(a, 2, [1, 2], 1, false, [2, 1]), [uniform([1, 2, 4, 5])]],
+  ["col2im dilated", (c) => ag.col2im(c, [1, 2, 5, 5], [2, 2], 1, 0, true, 2), [uniform([9, 8])]],
 ];
 
 describe("gradCheck of every Function (float64)", () => {

@@ -60,11 +60,12 @@ function naiveIm2col(
   [kh, kw]: [number, number],
   [sh, sw]: [number, number],
   [ph, pw]: [number, number],
+  [dh, dw]: [number, number] = [1, 1],
 ): number[] {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const values = flat(x);
-  const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
-  const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
+  const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+  const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
   const col: number[] = [];
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < c; b++) {
@@ -72,8 +73,8 @@ function naiveIm2col(
         for (let j = 0; j < kw; j++) {
           for (let y = 0; y < oh; y++) {
             for (let z = 0; z < ow; z++) {
-              const r = y * sh - ph + i;
-              const s = z * sw - pw + j;
+              const r = y * sh - ph + i * dh;
+              const s = z * sw - pw + j * dw;
               const inside = r >= 0 && r < h && s >= 0 && s < w;
               col.push(inside ? (values[((a * c + b) * h + r) * w + s] as number) : 0);
             }
@@ -194,6 +195,12 @@ describe("im2col", () => {
     expect(() => im2col(zeros([1, 1, 3, 3]), 2, 1, -1)).toThrow(
       "im2col: pad must be an integer >= 0 or a pair of them, got -1",
     );
+    expect(() => im2col(zeros([1, 1, 5, 5]), 3, 1, 0, true, 3)).toThrow(
+      "im2col: kernel [3,3] dilated to [7,7] is larger than the padded input [5,5] (input [1,1,5,5], pad [0,0])",
+    );
+    expect(() => im2col(zeros([1, 1, 5, 5]), 3, 1, 0, true, 0)).toThrow(
+      "im2col: dilation must be an integer >= 1 or a pair of them, got 0",
+    );
     expect(() => im2col(zeros([1, 1, 3, 3]), 0)).toThrow(ShapeError);
     expect(() => im2col(zeros([1, 1, 3, 3]), 1.5)).toThrow(ShapeError);
     expect(() => im2col(zeros([1, 1, 3, 3]), [2, 2, 2] as unknown as IntPair)).toThrow(ShapeError);
@@ -293,7 +300,7 @@ describe("col2im", () => {
   it("rejects columns of the wrong shape and bad input shapes", () => {
     expect(() => col2im(zeros([4, 5]), [1, 1, 3, 3], 2)).toThrow(ShapeError);
     expect(() => col2im(zeros([4, 5]), [1, 1, 3, 3], 2)).toThrow(
-      "col2im: col of shape [4,5] does not match [4,4] for input [1,1,3,3] (kernel [2,2], stride [1,1], pad [0,0])",
+      "col2im: col of shape [4,5] does not match [4,4] for input [1,1,3,3] (kernel [2,2], stride [1,1], pad [0,0], dilation [1,1])",
     );
     expect(() => col2im(zeros([4, 4]), [1, 1, 3, 3], 2, 1, 0, false)).toThrow(
       "col2im: col of shape [4,4] does not match [1,1,2,2,2,2]",
@@ -320,11 +327,15 @@ const geometryArb = fc
     sw: fc.integer({ min: 1, max: 3 }),
     ph: fc.integer({ min: 0, max: 3 }),
     pw: fc.integer({ min: 0, max: 3 }),
+    dh: fc.integer({ min: 1, max: 3 }),
+    dw: fc.integer({ min: 1, max: 3 }),
     seed: fc.integer(),
     strided: fc.boolean(),
     toMatrix: fc.boolean(),
   })
-  .filter((g) => g.kh <= g.h + 2 * g.ph && g.kw <= g.w + 2 * g.pw);
+  .filter(
+    (g) => g.dh * (g.kh - 1) + 1 <= g.h + 2 * g.ph && g.dw * (g.kw - 1) + 1 <= g.w + 2 * g.pw,
+  );
 
 describe("im2col / col2im properties", () => {
   it("col2im is the adjoint of im2col: sum(im2col(x)·y) = sum(x·col2im(y))", () => {
@@ -334,13 +345,14 @@ describe("im2col / col2im properties", () => {
         const kernel: IntPair = [g.kh, g.kw];
         const stride: IntPair = [g.sh, g.sw];
         const pad: IntPair = [g.ph, g.pw];
+        const dilation: IntPair = [g.dh, g.dw];
         const contiguousX = array(randomValues(size(shape), g.seed), { shape });
         const x = g.strided ? stridedView(contiguousX) : contiguousX;
-        const col = im2col(x, kernel, stride, pad, g.toMatrix);
+        const col = im2col(x, kernel, stride, pad, g.toMatrix, dilation);
         const y = array(randomValues(col.size, g.seed ^ 0x5bd1e995), { shape: col.shape });
         const lhs = col.mul(y).sum().item();
         const rhs = x
-          .mul(col2im(y, shape, kernel, stride, pad, g.toMatrix))
+          .mul(col2im(y, shape, kernel, stride, pad, g.toMatrix, dilation))
           .sum()
           .item();
         expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(lhs)));
@@ -355,13 +367,14 @@ describe("im2col / col2im properties", () => {
         const shape = [g.n, g.c, g.h, g.w];
         const contiguousX = array(randomValues(size(shape), g.seed), { shape });
         const x = g.strided ? stridedView(contiguousX) : contiguousX;
-        const expected = naiveIm2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw]);
-        const oh = convOutputSize(g.h, g.kh, g.sh, g.ph);
-        const ow = convOutputSize(g.w, g.kw, g.sw, g.pw);
-        const tensor = im2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], false);
+        const d: [number, number] = [g.dh, g.dw];
+        const expected = naiveIm2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], d);
+        const oh = convOutputSize(g.h, g.kh, g.sh, g.ph, g.dh);
+        const ow = convOutputSize(g.w, g.kw, g.sw, g.pw, g.dw);
+        const tensor = im2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], false, d);
         expect(tensor.shape).toEqual([g.n, g.c, g.kh, g.kw, oh, ow]);
         expect(flat(tensor)).toEqual(expected);
-        const matrix = im2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], true);
+        const matrix = im2col(x, [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], true, d);
         expect(matrix.shape).toEqual([g.n * oh * ow, g.c * g.kh * g.kw]);
         expect(flat(matrix)).toEqual(flat(tensor.transpose([0, 4, 5, 1, 2, 3])));
       }),

@@ -1,7 +1,25 @@
 export { NNError, SafetensorsError, StateDictError } from "./errors";
 export { leakyRelu, logSoftmax, relu, sigmoid, softmax } from "./functional/activation";
+export { type BatchNormFunctionOptions, batchNorm } from "./functional/batch-norm";
+export {
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  type Padding,
+  type Pair,
+} from "./functional/conv";
 export { type DropoutOptions, dropout } from "./functional/dropout";
 export { linear } from "./functional/linear";
+export {
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+} from "./functional/pooling";
 export {
   calculateFanInAndFanOut,
   calculateGain,
@@ -24,11 +42,21 @@ export {
   type StateDict,
 } from "./layer";
 export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./layers/activation";
-export { BatchNorm1d, type BatchNormOptions } from "./layers/batch-norm";
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./layers/batch-norm";
+export {
+  Conv1d,
+  type Conv1dLayerOptions,
+  Conv2d,
+  type Conv2dLayerOptions,
+  ConvTranspose2d,
+  type ConvTranspose2dLayerOptions,
+} from "./layers/conv";
 export { Dropout, type DropoutLayerOptions } from "./layers/dropout";
 export { Flatten } from "./layers/flatten";
+export { Identity } from "./layers/identity";
 export { Linear, type LinearOptions } from "./layers/linear";
 export { MLP, type MLPOptions } from "./layers/mlp";
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "./layers/pooling";
 export { Sequential } from "./layers/sequential";
 export { accuracy } from "./losses/accuracy";
 export { binaryCrossEntropyWithLogits } from "./losses/binary-cross-entropy";

@@ -20,6 +20,15 @@ describe("the public API", () => {
       "Flatten",
       "Dropout",
       "BatchNorm1d",
+      // wave 2: convolution and pooling
+      "Conv1d",
+      "Conv2d",
+      "ConvTranspose2d",
+      "MaxPool2d",
+      "AvgPool2d",
+      "AdaptiveAvgPool2d",
+      "BatchNorm2d",
+      "Identity",
     ];
     const functions = [
       "linear",
@@ -41,6 +50,13 @@ describe("the public API", () => {
       "kaimingNormal",
       "toSafetensors",
       "fromSafetensors",
+      "conv1d",
+      "conv2d",
+      "convTranspose2d",
+      "maxPool2d",
+      "avgPool2d",
+      "adaptiveAvgPool2d",
+      "batchNorm",
     ];
     const exported = nn as Record<string, unknown>;
     for (const name of [...classes, ...functions])

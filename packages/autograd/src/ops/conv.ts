@@ -8,6 +8,7 @@ interface Windows {
   stride: IntPair;
   pad: IntPair;
   toMatrix: boolean;
+  dilation: IntPair;
 }
 
 class Im2col extends Function {
@@ -16,14 +17,14 @@ class Im2col extends Function {
   }
 
   forward(x: NDArray): NDArray {
-    const { kernelSize, stride, pad, toMatrix } = this.windows;
-    return nd.im2col(x, kernelSize, stride, pad, toMatrix);
+    const { kernelSize, stride, pad, toMatrix, dilation } = this.windows;
+    return nd.im2col(x, kernelSize, stride, pad, toMatrix, dilation);
   }
 
   backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
-    const { kernelSize, stride, pad, toMatrix } = this.windows;
-    return col2im(gy, x.shape, kernelSize, stride, pad, toMatrix);
+    const { kernelSize, stride, pad, toMatrix, dilation } = this.windows;
+    return col2im(gy, x.shape, kernelSize, stride, pad, toMatrix, dilation);
   }
 }
 
@@ -36,19 +37,20 @@ class Col2im extends Function {
   }
 
   forward(col: NDArray): NDArray {
-    const { kernelSize, stride, pad, toMatrix } = this.windows;
-    return nd.col2im(col, this.inputShape, kernelSize, stride, pad, toMatrix);
+    const { kernelSize, stride, pad, toMatrix, dilation } = this.windows;
+    return nd.col2im(col, this.inputShape, kernelSize, stride, pad, toMatrix, dilation);
   }
 
   backward(gy: Variable): Variable {
-    const { kernelSize, stride, pad, toMatrix } = this.windows;
-    return im2col(gy, kernelSize, stride, pad, toMatrix);
+    const { kernelSize, stride, pad, toMatrix, dilation } = this.windows;
+    return im2col(gy, kernelSize, stride, pad, toMatrix, dilation);
   }
 }
 
 /**
  * The sliding windows of an image batch `[N, C, H, W]` laid out as columns (ndarray's
- * im2col: `[N·OH·OW, C·KH·KW]` when `toMatrix`); the gradient is folded back with col2im.
+ * im2col: `[N·OH·OW, C·KH·KW]` when `toMatrix`, taps `dilation` apart); the gradient is
+ * folded back with col2im.
  */
 export function im2col(
   x: VariableLike,
@@ -56,8 +58,9 @@ export function im2col(
   stride: IntPair = 1,
   pad: IntPair = 0,
   toMatrix = true,
+  dilation: IntPair = 1,
 ): Variable {
-  return new Im2col({ kernelSize, stride, pad, toMatrix }).apply(x);
+  return new Im2col({ kernelSize, stride, pad, toMatrix, dilation }).apply(x);
 }
 
 /** The adjoint of im2col: columns folded back into an image of `inputShape`, overlaps added. */
@@ -68,6 +71,7 @@ export function col2im(
   stride: IntPair = 1,
   pad: IntPair = 0,
   toMatrix = true,
+  dilation: IntPair = 1,
 ): Variable {
-  return new Col2im(inputShape, { kernelSize, stride, pad, toMatrix }).apply(col);
+  return new Col2im(inputShape, { kernelSize, stride, pad, toMatrix, dilation }).apply(col);
 }

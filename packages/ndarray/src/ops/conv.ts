@@ -10,15 +10,16 @@ export type IntPair = number | readonly [number, number];
 
 /**
  * The output length of a convolution or pooling window along one axis:
- * `floor((inputSize + 2·pad − kernelSize) / stride) + 1`.
+ * `floor((inputSize + 2·pad − dilation·(kernelSize − 1) − 1) / stride) + 1`.
  */
 export function convOutputSize(
   inputSize: number,
   kernelSize: number,
   stride: number,
   pad: number,
+  dilation = 1,
 ): number {
-  return Math.floor((inputSize + 2 * pad - kernelSize) / stride) + 1;
+  return Math.floor((inputSize + 2 * pad - dilation * (kernelSize - 1) - 1) / stride) + 1;
 }
 
 function toPair(value: IntPair, name: string, min: number, op: string): [number, number] {
@@ -47,6 +48,8 @@ interface Geometry {
   SW: number;
   PH: number;
   PW: number;
+  DH: number;
+  DW: number;
   OH: number;
   OW: number;
 }
@@ -57,6 +60,7 @@ function geometry(
   kernelSize: IntPair,
   stride: IntPair,
   pad: IntPair,
+  dilation: IntPair,
 ): Geometry {
   if (inputShape.length !== 4) {
     throw new ShapeError(`${op}: expected a 4-D input [N,C,H,W], got ${formatShape(inputShape)}`);
@@ -65,9 +69,14 @@ function geometry(
   const [kh, kw] = toPair(kernelSize, "kernelSize", 1, op);
   const [sh, sw] = toPair(stride, "stride", 1, op);
   const [ph, pw] = toPair(pad, "pad", 0, op);
-  if (kh > h + 2 * ph || kw > w + 2 * pw) {
+  const [dh, dw] = toPair(dilation, "dilation", 1, op);
+  // The window's extent once dilated: dilation 1 is the kernel itself.
+  const eh = dh * (kh - 1) + 1;
+  const ew = dw * (kw - 1) + 1;
+  if (eh > h + 2 * ph || ew > w + 2 * pw) {
+    const dilated = dh === 1 && dw === 1 ? "" : ` dilated to ${formatShape([eh, ew])}`;
     throw new ShapeError(
-      `${op}: kernel ${formatShape([kh, kw])} is larger than the padded input ${formatShape([h + 2 * ph, w + 2 * pw])} (input ${formatShape(inputShape)}, pad ${formatShape([ph, pw])})`,
+      `${op}: kernel ${formatShape([kh, kw])}${dilated} is larger than the padded input ${formatShape([h + 2 * ph, w + 2 * pw])} (input ${formatShape(inputShape)}, pad ${formatShape([ph, pw])})`,
     );
   }
   return {
@@ -81,8 +90,10 @@ function geometry(
     SW: sw,
     PH: ph,
     PW: pw,
-    OH: convOutputSize(h, kh, sh, ph),
-    OW: convOutputSize(w, kw, sw, pw),
+    DH: dh,
+    DW: dw,
+    OH: convOutputSize(h, kh, sh, ph, dh),
+    OW: convOutputSize(w, kw, sw, pw, dw),
   };
 }
 
@@ -109,28 +120,34 @@ function walkWindows(
 ): void {
   const gather = mode === "im2col";
   const [sN, sC, sH, sW] = imageStrides as [number, number, number, number];
-  const { N, C, H, W, KH, KW, SH, SW, PH, PW, OH, OW } = g;
+  const { N, C, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW } = g;
+  // The kernel taps k with 0 <= start + k·dilation < size: the window clipped to the image.
+  const inside = (start: number, dilation: number, size: number, taps: number) => [
+    Math.max(0, Math.ceil(-start / dilation)),
+    Math.min(taps, Math.floor((size - 1 - start) / dilation) + 1),
+  ];
   let i = 0;
   if (toMatrix) {
     // Rows (n, oh, ow), columns (c, kh, kw): the innermost run is one kernel row.
+    const tapStep = DW * sW;
     for (let n = 0; n < N; n++) {
       for (let oh = 0; oh < OH; oh++) {
         const h0 = oh * SH - PH;
-        const khLo = Math.max(0, -h0);
-        const khHi = Math.min(KH, H - h0);
+        const [khLo, khHi] = inside(h0, DH, H, KH) as [number, number];
         for (let ow = 0; ow < OW; ow++) {
           const w0 = ow * SW - PW;
-          const kwLo = Math.max(0, -w0);
-          const kwHi = Math.min(KW, W - w0);
+          const [kwLo, kwHi] = inside(w0, DW, W, KW) as [number, number];
           for (let c = 0; c < C; c++) {
             const base = imageOffset + n * sN + c * sC + w0 * sW;
             for (let kh = 0; kh < KH; kh++, i += KW) {
               if (kh < khLo || kh >= khHi) continue;
-              let at = base + (h0 + kh) * sH + kwLo * sW;
+              let at = base + (h0 + kh * DH) * sH + kwLo * tapStep;
               if (gather) {
-                for (let kw = kwLo; kw < kwHi; kw++, at += sW) col[i + kw] = image[at] as number;
+                for (let kw = kwLo; kw < kwHi; kw++, at += tapStep) {
+                  col[i + kw] = image[at] as number;
+                }
               } else {
-                for (let kw = kwLo; kw < kwHi; kw++, at += sW) {
+                for (let kw = kwLo; kw < kwHi; kw++, at += tapStep) {
                   image[at] = (image[at] as number) + (col[i + kw] as number);
                 }
               }
@@ -148,13 +165,14 @@ function walkWindows(
       const base = imageOffset + n * sN + c * sC;
       for (let kh = 0; kh < KH; kh++) {
         for (let kw = 0; kw < KW; kw++) {
-          // ow such that 0 <= ow·SW − PW + kw < W.
-          const owLo = Math.max(0, Math.ceil((PW - kw) / SW));
-          const owHi = Math.min(OW, Math.floor((W - 1 + PW - kw) / SW) + 1);
+          // ow such that 0 <= ow·SW − PW + kw·DW < W.
+          const tap = kw * DW - PW;
+          const owLo = Math.max(0, Math.ceil(-tap / SW));
+          const owHi = Math.min(OW, Math.floor((W - 1 - tap) / SW) + 1);
           for (let oh = 0; oh < OH; oh++, i += OW) {
-            const y = oh * SH - PH + kh;
+            const y = oh * SH - PH + kh * DH;
             if (y < 0 || y >= H) continue;
-            let at = base + y * sH + (owLo * SW - PW + kw) * sW;
+            let at = base + y * sH + (owLo * SW + tap) * sW;
             if (gather) {
               for (let ow = owLo; ow < owHi; ow++, at += step) col[i + ow] = image[at] as number;
             } else {
@@ -172,8 +190,9 @@ function walkWindows(
 /**
  * Unfolds the sliding windows of an image batch into columns, so a convolution becomes one
  * matrix product (DeZero's im2col). `x` is `[N, C, H, W]` (any strides, any dtype);
- * `kernelSize`, `stride` and `pad` are a number or `[height, width]`; padding reads as 0.
- * With OH = floor((H + 2·PH − KH)/SH) + 1 (OW likewise), the result has `x`'s dtype and shape
+ * `kernelSize`, `stride`, `pad` and `dilation` (the spacing of the kernel taps) are a number or
+ * `[height, width]`; padding reads as 0. With OH = floor((H + 2·PH − DH·(KH − 1) − 1)/SH) + 1
+ * (OW likewise), the result has `x`'s dtype and shape
  * `[N·OH·OW, C·KH·KW]` (rows ordered n, oh, ow; columns c, kh, kw) when `toMatrix`, else
  * `[N, C, KH, KW, OH, OW]`. Its adjoint is `col2im`. Throws ShapeError when `x` is not 4-D,
  * the kernel is larger than the padded input, or a size is not a positive integer (pad: a
@@ -185,9 +204,10 @@ export function im2col(
   stride: IntPair = 1,
   pad: IntPair = 0,
   toMatrix = true,
+  dilation: IntPair = 1,
 ): NDArray {
   checkArray(x, "im2col");
-  const g = geometry("im2col", x.shape, kernelSize, stride, pad);
+  const g = geometry("im2col", x.shape, kernelSize, stride, pad, dilation);
   const shape = colShape(g, toMatrix);
   const col = allocate(x.dtype, g.N * g.C * g.KH * g.KW * g.OH * g.OW);
   walkWindows(g, toMatrix, x.data, x.offset, x.strides, col, "im2col");
@@ -209,6 +229,7 @@ export function col2im(
   stride: IntPair = 1,
   pad: IntPair = 0,
   toMatrix = true,
+  dilation: IntPair = 1,
 ): NDArray {
   checkArray(col, "col2im");
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d >= 0)) {
@@ -216,16 +237,16 @@ export function col2im(
       `col2im: inputShape must be a list of non-negative integers, got ${JSON.stringify(inputShape)}`,
     );
   }
-  const g = geometry("col2im", inputShape, kernelSize, stride, pad);
+  const g = geometry("col2im", inputShape, kernelSize, stride, pad, dilation);
   const expected = colShape(g, toMatrix);
   if (!shapesEqual(col.shape, expected)) {
     throw new ShapeError(
-      `col2im: col of shape ${formatShape(col.shape)} does not match ${formatShape(expected)} for input ${formatShape(inputShape)} (kernel ${formatShape([g.KH, g.KW])}, stride ${formatShape([g.SH, g.SW])}, pad ${formatShape([g.PH, g.PW])})`,
+      `col2im: col of shape ${formatShape(col.shape)} does not match ${formatShape(expected)} for input ${formatShape(inputShape)} (kernel ${formatShape([g.KH, g.KW])}, stride ${formatShape([g.SH, g.SW])}, pad ${formatShape([g.PH, g.PW])}, dilation ${formatShape([g.DH, g.DW])})`,
     );
   }
   if (col.dtype === "bool") {
     return astype(
-      col2im(astype(col, "int32"), inputShape, kernelSize, stride, pad, toMatrix),
+      col2im(astype(col, "int32"), inputShape, kernelSize, stride, pad, toMatrix, dilation),
       "bool",
     );
   }

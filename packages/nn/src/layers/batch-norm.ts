@@ -1,23 +1,11 @@
-import {
-  add,
-  asVariable,
-  div,
-  mean,
-  mul,
-  Parameter,
-  reshape,
-  sqrt,
-  square,
-  sub,
-  type Variable,
-  type VariableLike,
-} from "@zerograd/autograd";
+import { asVariable, Parameter, type Variable, type VariableLike } from "@zerograd/autograd";
 import * as nd from "@zerograd/ndarray";
 import { type DType, formatShape, ShapeError } from "@zerograd/ndarray";
 import { NNError } from "../errors";
+import { batchNorm } from "../functional/batch-norm";
 import { Buffer, Layer } from "../layer";
 
-/** Options of `BatchNorm1d`. */
+/** Options of `BatchNorm1d` and `BatchNorm2d`. */
 export interface BatchNormOptions {
   /** Added to the variance before the square root, a positive number (default 1e-5). */
   eps?: number;
@@ -30,6 +18,87 @@ export interface BatchNormOptions {
   affine?: boolean;
   /** The parameters' and running statistics' dtype (default float32). */
   dtype?: DType;
+}
+
+/**
+ * What BatchNorm1d and BatchNorm2d share (PyTorch's `_BatchNorm`): the parameters, the running
+ * statistics, their checks, and a forward through `batchNorm` that counts training batches.
+ * Subclasses only say which input ranks they take.
+ */
+abstract class BatchNorm extends Layer {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  /** The scale, [numFeatures], or null without `affine`. */
+  weight: Parameter | null;
+  /** The shift, [numFeatures], or null without `affine`. */
+  bias: Parameter | null;
+  /** The running mean of the features, [numFeatures] (initially 0). */
+  readonly runningMean: Buffer;
+  /** The running (unbiased) variance of the features, [numFeatures] (initially 1). */
+  readonly runningVar: Buffer;
+  /** How many training batches have updated the running statistics, a 0-d int32 array. */
+  readonly numBatchesTracked: Buffer;
+
+  constructor(numFeatures: number, options: BatchNormOptions) {
+    super();
+    const layer = this.constructor.name;
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new NNError(`${layer}: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    const { eps = 1e-5, momentum = 0.1, affine = true, dtype = "float32" } = options;
+    if (typeof eps !== "number" || !Number.isFinite(eps) || eps <= 0) {
+      throw new NNError(`${layer}: eps must be a positive finite number, got ${show(eps)}`);
+    }
+    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
+      const unsupported =
+        momentum === null
+          ? " (PyTorch's momentum=None, a cumulative moving average, is not supported)"
+          : "";
+      throw new NNError(
+        `${layer}: momentum must be a finite number in [0, 1], got ${show(momentum)}${unsupported}`,
+      );
+    }
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = affine ? new Parameter(nd.ones([numFeatures], dtype), { name: "weight" }) : null;
+    this.bias = affine ? new Parameter(nd.zeros([numFeatures], dtype), { name: "bias" }) : null;
+    this.runningMean = new Buffer(nd.zeros([numFeatures], dtype));
+    this.runningVar = new Buffer(nd.ones([numFeatures], dtype));
+    this.numBatchesTracked = new Buffer(nd.zeros([], "int32"));
+  }
+
+  /** The axes after [N, C] of each input layout this layer takes: `[["L"]]` reads [N, C, L]. */
+  protected abstract readonly trailingAxes: readonly (readonly string[])[];
+
+  forward(input: VariableLike): Variable {
+    const x = asVariable(input);
+    const fits = this.trailingAxes.some((axes) => axes.length + 2 === x.ndim);
+    if (!fits || x.shape[1] !== this.numFeatures) {
+      const expected = this.trailingAxes
+        .map((axes) => `[${["N", this.numFeatures, ...axes].join(", ")}]`)
+        .join(" or ");
+      throw new ShapeError(
+        `${this.constructor.name}: expected input ${expected}, got ${formatShape(x.shape)}`,
+      );
+    }
+    if (this.training && x.size / this.numFeatures < 2) {
+      throw new NNError(
+        `${this.constructor.name}: training needs more than one value per feature, got input ${formatShape(x.shape)}`,
+      );
+    }
+    const y = batchNorm(x, this.runningMean.data, this.runningVar.data, this.weight, this.bias, {
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+    if (this.training) {
+      const tracked = this.numBatchesTracked.data;
+      nd.add(tracked, 1, { out: tracked });
+    }
+    return y;
+  }
 }
 
 /**
@@ -49,99 +118,24 @@ export interface BatchNormOptions {
  * ShapeError for inputs that are not [N, C] or [N, C, L] with C = numFeatures, and NNError in
  * training mode when a feature has a single value (its variance is undefined).
  */
-export class BatchNorm1d extends Layer {
-  readonly numFeatures: number;
-  readonly eps: number;
-  readonly momentum: number;
-  /** The scale, [numFeatures], or null without `affine`. */
-  weight: Parameter | null;
-  /** The shift, [numFeatures], or null without `affine`. */
-  bias: Parameter | null;
-  /** The running mean of the features, [numFeatures] (initially 0). */
-  readonly runningMean: Buffer;
-  /** The running (unbiased) variance of the features, [numFeatures] (initially 1). */
-  readonly runningVar: Buffer;
-  /** How many training batches have updated the running statistics, a 0-d int32 array. */
-  readonly numBatchesTracked: Buffer;
+export class BatchNorm1d extends BatchNorm {
+  protected readonly trailingAxes = [[], ["L"]];
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
-    super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new NNError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
-    }
-    const { eps = 1e-5, momentum = 0.1, affine = true, dtype = "float32" } = options;
-    if (typeof eps !== "number" || !Number.isFinite(eps) || eps <= 0) {
-      throw new NNError(`BatchNorm1d: eps must be a positive finite number, got ${show(eps)}`);
-    }
-    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
-      const unsupported =
-        momentum === null
-          ? " (PyTorch's momentum=None, a cumulative moving average, is not supported)"
-          : "";
-      throw new NNError(
-        `BatchNorm1d: momentum must be a finite number in [0, 1], got ${show(momentum)}${unsupported}`,
-      );
-    }
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.weight = affine ? new Parameter(nd.ones([numFeatures], dtype), { name: "weight" }) : null;
-    this.bias = affine ? new Parameter(nd.zeros([numFeatures], dtype), { name: "bias" }) : null;
-    this.runningMean = new Buffer(nd.zeros([numFeatures], dtype));
-    this.runningVar = new Buffer(nd.ones([numFeatures], dtype));
-    this.numBatchesTracked = new Buffer(nd.zeros([], "int32"));
+    super(numFeatures, options);
   }
+}
 
-  forward(input: VariableLike): Variable {
-    const x = asVariable(input);
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new ShapeError(
-        `BatchNorm1d: expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${formatShape(x.shape)}`,
-      );
-    }
-    // Per-feature arrays broadcast against x as [1, C] or [1, C, 1].
-    const featureShape = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
-    const axes = x.ndim === 2 ? [0] : [0, 2];
-    let normalized: Variable;
-    if (this.training) {
-      const count = x.size / this.numFeatures;
-      if (count < 2) {
-        throw new NNError(
-          `BatchNorm1d: training needs more than one value per feature, got input ${formatShape(x.shape)}`,
-        );
-      }
-      const batchMean = mean(x, axes, true);
-      const centered = sub(x, batchMean);
-      const batchVar = mean(square(centered), axes, true);
-      normalized = div(centered, sqrt(add(batchVar, this.eps)));
-      this.updateRunningStatistics(batchMean.data, batchVar.data, count);
-    } else {
-      const runningMean = nd.reshape(this.runningMean.data, featureShape);
-      const runningStd = nd.sqrt(nd.add(nd.reshape(this.runningVar.data, featureShape), this.eps));
-      normalized = div(sub(x, runningMean), runningStd);
-    }
-    if (this.weight === null || this.bias === null) return normalized;
-    return add(
-      mul(normalized, reshape(this.weight, featureShape)),
-      reshape(this.bias, featureShape),
-    );
-  }
+/**
+ * Batch normalisation over [N, C, H, W] inputs (PyTorch's `nn.BatchNorm2d`): BatchNorm1d's
+ * rules with each channel's statistics taken over N, H and W. Same fields, state-dict keys and
+ * errors.
+ */
+export class BatchNorm2d extends BatchNorm {
+  protected readonly trailingAxes = [["H", "W"]];
 
-  /** running ← (1 − momentum)·running + momentum·batch, the variance unbiased; in place. */
-  private updateRunningStatistics(
-    batchMean: nd.NDArray,
-    batchVar: nd.NDArray,
-    count: number,
-  ): void {
-    const m = this.momentum;
-    const update = (running: nd.NDArray, batch: nd.NDArray) => {
-      const step = nd.mul(nd.astype(nd.reshape(batch, [this.numFeatures]), running.dtype), m);
-      nd.add(nd.mul(running, 1 - m, { out: running }), step, { out: running });
-    };
-    update(this.runningMean.data, batchMean);
-    update(this.runningVar.data, nd.mul(batchVar, count / (count - 1)));
-    const tracked = this.numBatchesTracked.data;
-    nd.add(tracked, 1, { out: tracked });
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options);
   }
 }
 

@@ -1,0 +1,99 @@
+import {
+  add,
+  asVariable,
+  div,
+  mean,
+  mul,
+  reshape,
+  sqrt,
+  square,
+  sub,
+  type Variable,
+  type VariableLike,
+} from "@zerograd/autograd";
+import * as nd from "@zerograd/ndarray";
+import { formatShape, type NDArray, ShapeError } from "@zerograd/ndarray";
+import { NNError } from "../errors";
+
+/** Options of `batchNorm`. */
+export interface BatchNormFunctionOptions {
+  /** Normalise with the batch's statistics and update the running ones (default false). */
+  training?: boolean;
+  /** Weight of the new batch in the running statistics (default 0.1). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation, PyTorch's `F.batch_norm`: x `[N, C, ...]` is normalised per channel c
+ * (axis 1), then scaled by `weight[c]` and shifted by `bias[c]` when given.
+ *
+ * With `training`, the statistics are the batch's mean and biased variance over every axis but
+ * 1, and `runningMean` / `runningVar` (when not null) are updated in place as
+ * running = (1 − momentum)·running + momentum·batch, the variance unbiased (n/(n − 1)).
+ * Without it, the running statistics are used and must be given. Throws ShapeError when x has
+ * fewer than 2 axes or an array is not `[C]`, NNError when eval mode lacks running statistics
+ * or training sees one value per channel.
+ */
+export function batchNorm(
+  x: VariableLike,
+  runningMean: NDArray | null,
+  runningVar: NDArray | null,
+  weight?: VariableLike | null,
+  bias?: VariableLike | null,
+  options: BatchNormFunctionOptions = {},
+): Variable {
+  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
+  const input = asVariable(x);
+  const w = weight === undefined || weight === null ? null : asVariable(weight);
+  const b = bias === undefined || bias === null ? null : asVariable(bias);
+  if (input.ndim < 2) {
+    throw new ShapeError(`batchNorm: expected input [N, C, ...], got ${formatShape(input.shape)}`);
+  }
+  const channels = input.shape[1] as number;
+  for (const [what, array] of [
+    ["runningMean", runningMean],
+    ["runningVar", runningVar],
+    ["weight", w],
+    ["bias", b],
+  ] as const) {
+    if (array !== null && (array.ndim !== 1 || array.shape[0] !== channels)) {
+      throw new ShapeError(
+        `batchNorm: ${what} ${formatShape(array.shape)} must be [${channels}] for input ${formatShape(input.shape)}`,
+      );
+    }
+  }
+  // Per-channel arrays broadcast against x as [1, C, 1, ...].
+  const channelShape = input.shape.map((d, axis) => (axis === 1 ? d : 1));
+  const axes = input.shape.map((_, axis) => axis).filter((axis) => axis !== 1);
+  let normalized: Variable;
+  if (training) {
+    const count = input.size / Math.max(channels, 1);
+    if (count < 2) {
+      throw new NNError(
+        `batchNorm: training needs more than one value per channel, got input ${formatShape(input.shape)}`,
+      );
+    }
+    const batchMean = mean(input, axes, true);
+    const centered = sub(input, batchMean);
+    const batchVar = mean(square(centered), axes, true);
+    normalized = div(centered, sqrt(add(batchVar, eps)));
+    const update = (running: NDArray | null, batch: NDArray) => {
+      if (running === null) return;
+      const step = nd.mul(nd.astype(nd.reshape(batch, [channels]), running.dtype), momentum);
+      nd.add(nd.mul(running, 1 - momentum, { out: running }), step, { out: running });
+    };
+    update(runningMean, batchMean.data);
+    update(runningVar, nd.mul(batchVar.data, count / (count - 1)));
+  } else {
+    if (runningMean === null || runningVar === null) {
+      throw new NNError("batchNorm: eval mode (training false) needs runningMean and runningVar");
+    }
+    const std = nd.sqrt(nd.add(nd.reshape(runningVar, channelShape), eps));
+    normalized = div(sub(input, nd.reshape(runningMean, channelShape)), std);
+  }
+  if (w !== null) normalized = mul(normalized, reshape(w, channelShape));
+  if (b !== null) normalized = add(normalized, reshape(b, channelShape));
+  return normalized;
+}
