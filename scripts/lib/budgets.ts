@@ -11,6 +11,7 @@ export const sizeBudgets: Record<string, number> = {
   "@zerograd/nn": 15_000,
   "@zerograd/optim": 8_000,
   "@zerograd/data": 5_000,
+  "@zerograd/onnx": 6_000,
 };
 
 /**
