@@ -107,14 +107,14 @@ describe.each(packages)("packed manifest of $name", (pkg) => {
   });
 
   it.each(["esm", "cjs"] as const)(
-    "%s build imports only declared peers, nothing Node-only",
+    "%s build imports only declared peers (and dependencies), nothing Node-only",
     async (format) => {
       const file = join(
         pkg.installed,
         format === "esm" ? (packed.module ?? "") : (packed.main ?? ""),
       );
       const imports = await externalImports(file, format);
-      const declared = Object.keys(packed.peerDependencies ?? {});
+      const declared = Object.keys({ ...packed.peerDependencies, ...packed.dependencies });
       for (const specifier of imports) {
         expect(specifier, "no Node built-ins in library code").not.toMatch(/^node:/);
         const name = specifier.startsWith("@")

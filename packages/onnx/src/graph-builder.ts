@@ -3,8 +3,8 @@ import {
   type AttributeMessage,
   AttributeType,
   type NodeMessage,
-  type TensorMessage,
   TensorDataType,
+  type TensorMessage,
 } from "./proto";
 
 /** An attribute value: an integer, a list of integers, or a tensor. */

@@ -2,8 +2,8 @@
 // keep their settings (axes, shapes, windows) as fields; the emitters read them and the
 // shapes the trace recorded, so every mapping is exact for the traced call.
 import type { Function, Variable } from "@zerograd/autograd";
-import * as nd from "@zerograd/ndarray";
 import type { DType, NDArray } from "@zerograd/ndarray";
+import * as nd from "@zerograd/ndarray";
 import { type GraphBuilder, int, ints, onnxType } from "./graph-builder";
 
 /** What an emitter gets: the graph, the recorded call, and its inputs' ONNX names. */
@@ -32,13 +32,12 @@ function field<T>(fn: object, key: string): T {
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
-const unary =
-  (opType: string): Emitter =>
-  (ctx) => [ctx.graph.op(opType, [ctx.name(0)])];
-
-const binary =
-  (opType: string): Emitter =>
-  (ctx) => [ctx.graph.op(opType, [ctx.name(0), ctx.name(1)])];
+// The table below holds plain functions (no calls at module level), so a bundler can drop
+// all of it when only OnnxExportError or decodeOnnx is imported.
+const unary = (ctx: EmitContext, opType: string) => [ctx.graph.op(opType, [ctx.name(0)])];
+const binary = (ctx: EmitContext, opType: string) => [
+  ctx.graph.op(opType, [ctx.name(0), ctx.name(1)]),
+];
 
 const shapeOf = (ctx: EmitContext, i: number) => (ctx.inputs[i] as Variable).shape;
 const outShape = (ctx: EmitContext) => (ctx.outputs[0] as Variable).shape;
@@ -57,16 +56,14 @@ function variance(ctx: EmitContext): string {
   );
 }
 
-const reduction =
-  (opType: string): Emitter =>
-  (ctx) => [
-    ctx.graph.reduce(
-      opType,
-      ctx.name(0),
-      field<number[]>(ctx.fn, "axes"),
-      field<boolean>(ctx.fn, "keepdims"),
-    ),
-  ];
+const reduction = (ctx: EmitContext, opType: string) => [
+  ctx.graph.reduce(
+    opType,
+    ctx.name(0),
+    field<number[]>(ctx.fn, "axes"),
+    field<boolean>(ctx.fn, "keepdims"),
+  ),
+];
 
 /**
  * A reshape to the traced output shape. With a batch-dependent input the leading axis is
@@ -332,32 +329,32 @@ function split(ctx: EmitContext): string[] {
 
 /** Every Function `toOnnx` can export, by the name the Function reports. */
 export const EMITTERS: Record<string, Emitter> = {
-  Add: binary("Add"),
+  Add: (ctx) => binary(ctx, "Add"),
   Sub: sub,
-  Mul: binary("Mul"),
-  Div: binary("Div"),
-  Pow: binary("Pow"),
-  Maximum: binary("Max"),
-  Minimum: binary("Min"),
-  MatMul: binary("MatMul"),
-  Neg: unary("Neg"),
-  Exp: unary("Exp"),
-  Log: unary("Log"),
-  Sqrt: unary("Sqrt"),
-  Tanh: unary("Tanh"),
-  Sin: unary("Sin"),
-  Cos: unary("Cos"),
-  Sigmoid: unary("Sigmoid"),
-  Relu: unary("Relu"),
-  Abs: unary("Abs"),
-  Sign: unary("Sign"),
-  Copy: unary("Identity"),
+  Mul: (ctx) => binary(ctx, "Mul"),
+  Div: (ctx) => binary(ctx, "Div"),
+  Pow: (ctx) => binary(ctx, "Pow"),
+  Maximum: (ctx) => binary(ctx, "Max"),
+  Minimum: (ctx) => binary(ctx, "Min"),
+  MatMul: (ctx) => binary(ctx, "MatMul"),
+  Neg: (ctx) => unary(ctx, "Neg"),
+  Exp: (ctx) => unary(ctx, "Exp"),
+  Log: (ctx) => unary(ctx, "Log"),
+  Sqrt: (ctx) => unary(ctx, "Sqrt"),
+  Tanh: (ctx) => unary(ctx, "Tanh"),
+  Sin: (ctx) => unary(ctx, "Sin"),
+  Cos: (ctx) => unary(ctx, "Cos"),
+  Sigmoid: (ctx) => unary(ctx, "Sigmoid"),
+  Relu: (ctx) => unary(ctx, "Relu"),
+  Abs: (ctx) => unary(ctx, "Abs"),
+  Sign: (ctx) => unary(ctx, "Sign"),
+  Copy: (ctx) => unary(ctx, "Identity"),
   Square: (ctx) => [ctx.graph.op("Mul", [ctx.name(0), ctx.name(0)])],
-  Sum: reduction("ReduceSum"),
-  Mean: reduction("ReduceMean"),
-  Max: reduction("ReduceMax"),
-  Min: reduction("ReduceMin"),
-  Prod: reduction("ReduceProd"),
+  Sum: (ctx) => reduction(ctx, "ReduceSum"),
+  Mean: (ctx) => reduction(ctx, "ReduceMean"),
+  Max: (ctx) => reduction(ctx, "ReduceMax"),
+  Min: (ctx) => reduction(ctx, "ReduceMin"),
+  Prod: (ctx) => reduction(ctx, "ReduceProd"),
   Variance: (ctx) => [variance(ctx)],
   Std: (ctx) => [ctx.graph.op("Sqrt", [variance(ctx)])],
   LogSumExp: logSumExp,

@@ -1,8 +1,9 @@
 // Every supported layer and op, exported and run in onnxruntime-node at batch sizes other than
 // the traced one, against zerograd's own eval-mode output. The max |difference| per case is
 // printed at the end (the figures in README.md come from this table).
-import * as ag from "@zerograd/autograd";
+
 import type { Variable, VariableLike } from "@zerograd/autograd";
+import * as ag from "@zerograd/autograd";
 import { array, type NDArray, Random } from "@zerograd/ndarray";
 import * as nn from "@zerograd/nn";
 import { afterAll, describe, expect, it } from "vitest";
