@@ -8,12 +8,19 @@ export {
   type CosineAnnealingLROptions,
   ExponentialLR,
   type ExponentialLROptions,
+  LambdaLR,
+  LinearLR,
+  type LinearLROptions,
+  type LRLambda,
   LRScheduler,
   type LRSchedulerStateDict,
   type LRSchedulerTarget,
+  SequentialLR,
+  type SequentialLRStateDict,
   StepLR,
   type StepLROptions,
 } from "./lr-scheduler";
+export { OneCycleLR, type OneCycleLROptions } from "./one-cycle-lr";
 export {
   Optimizer,
   type OptimizerStateDict,

@@ -32,6 +32,27 @@ export interface TrajectoryCase {
   splitAt?: number;
 }
 
+/** How the generator built a scheduler: the class, its options, named lambdas, wrapped schedulers. */
+export interface SchedulerSpec {
+  scheduler: string;
+  options?: Record<string, unknown>;
+  lambdas?: string[];
+  milestones?: number[];
+  schedulers?: SchedulerSpec[];
+}
+
+export interface Wave2SchedulerCase {
+  name: string;
+  optimizer: "SGD" | "Adam";
+  optimizerOptions: Record<string, number>;
+  groups: number;
+  spec: SchedulerSpec;
+  /** lrs[k][g]: group g's lr after k scheduler steps. */
+  lrs: number[][];
+  /** momenta[k][g]: group g's momentum (SGD) or first beta (Adam) after k steps. */
+  momenta: (number | null)[][];
+}
+
 interface Fixture {
   torchVersion: string;
   steps: number;
@@ -51,6 +72,7 @@ interface Fixture {
     optimizerOptions: { lr: number };
     lrs: number[];
   }[];
+  wave2Schedulers: Wave2SchedulerCase[];
   clipGradNorm: {
     name: string;
     maxNorm: number;
