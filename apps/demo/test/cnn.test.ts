@@ -109,7 +109,7 @@ describe("shiftDigits", () => {
     const edge = new Float32Array(784).fill(0);
     for (let r = 0; r < 28; r++) edge[r * 28] = 1; // the left column
     const moved = shiftDigits(new NDArray(edge, [1, 784]), 2, new Random(0)).toTypedArray();
-    const sum = moved.reduce((a, b) => a + b, 0);
+    const sum = [...moved].reduce((a, b) => a + b, 0);
     expect(sum).toBeLessThanOrEqual(28);
     expect(shiftDigits(new NDArray(edge, [1, 784]), 0, new Random(0)).toTypedArray()).toEqual(edge);
   });
