@@ -1,14 +1,16 @@
+import { writeFileSync } from "node:fs";
 import { noGrad } from "@zerograd/autograd";
 import { ArrayDataset, DataLoader } from "@zerograd/data";
 import { argmax, type NDArray, Random, slice } from "@zerograd/ndarray";
 import { accuracy, crossEntropy, type Layer, toSafetensors } from "@zerograd/nn";
+import { toOnnx } from "@zerograd/onnx";
 import { CosineAnnealingLR } from "@zerograd/optim";
 import type { TopLevelSpec } from "vega-lite";
 import { finiteOrNull, renderSvg, terminalChart } from "./charts";
 import { digitArt } from "./digit-art";
 import { divergenceNote, findDivergence } from "./divergence";
 import { describeOptimizer, makeOptimizer, type OptimizerName } from "./flags";
-import { formatCount, type Printer, plural, prepareOutput, writeOutput } from "./io";
+import { formatCount, type Printer, plural, prepareOutput, UsageError, writeOutput } from "./io";
 import { type Digits, loadMnist, PIXELS, shiftDigits, splitMnist } from "./mnist-data";
 import { EpochProgress } from "./progress";
 
@@ -21,6 +23,8 @@ export interface DigitTrainingOptions {
   seed: number;
   /** Folder for the weights and the curves. */
   out: string;
+  /** Also write the trained model as ONNX to this file (`--export-onnx`). */
+  exportOnnx?: string;
 }
 
 /** What a command says about its model; the trainer does the rest. */
@@ -60,7 +64,7 @@ export interface DigitTrainingResult {
   seconds: number;
   /** The step (batch) whose loss first was NaN or infinite; null when training did not diverge. */
   divergedAt: number | null;
-  files: { weights: string; curves: string };
+  files: { weights: string; curves: string; onnx?: string };
 }
 
 /**
@@ -204,6 +208,19 @@ export async function trainDigitClassifier(
   );
   printer.line();
   printer.line(`saved ${weights} (predict --weights ${weights}) and ${curves}`);
+  if (options.exportOnnx !== undefined) {
+    // Traced on one test digit; the batch axis stays symbolic, so any batch size runs.
+    const file = options.exportOnnx;
+    const bytes = toOnnx(model, slice(test.images, [[0, 1]]));
+    try {
+      writeFileSync(file, bytes);
+    } catch (error) {
+      throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+    printer.line(
+      `exported ${file} (ONNX, ${formatCount(bytes.length)} bytes; predict --weights ${weights} --onnx ${file})`,
+    );
+  }
   printer.line(`trained in ${seconds.toFixed(1)} s`);
   printer.line(accuracyLine(testAccuracy));
   return {
@@ -211,7 +228,11 @@ export async function trainDigitClassifier(
     epochs: records,
     seconds,
     divergedAt: divergence?.step ?? null,
-    files: { weights, curves },
+    files: {
+      weights,
+      curves,
+      ...(options.exportOnnx === undefined ? {} : { onnx: options.exportOnnx }),
+    },
   };
 }
 

@@ -3,7 +3,8 @@ import demoPackage from "../package.json" with { type: "json" };
 import { AUTOGRAD_DEFAULTS, autograd } from "./commands/autograd";
 import { CNN_DEFAULTS, cnn } from "./commands/cnn";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
-import { predict } from "./commands/predict";
+import { type PredictOptions, predict } from "./commands/predict";
+import { predictOnnx } from "./commands/predict-onnx";
 import { ROSENBROCK_DEFAULTS, rosenbrock } from "./commands/rosenbrock";
 import { SIN_DEFAULTS, sin } from "./commands/sin";
 import { SPIRAL_DEFAULTS, spiral } from "./commands/spiral";
@@ -121,6 +122,8 @@ function buildProgram(io: Io): Command {
       .default(fallback);
   const out = (fallback: string) =>
     new Option("--out <dir>", "folder for the output files").default(fallback);
+  const exportOnnx = () =>
+    new Option("--export-onnx <file>", "also write the trained model as ONNX (@zerograd/onnx)");
 
   program
     .command("mnist")
@@ -134,6 +137,7 @@ function buildProgram(io: Io): Command {
     .addOption(optimizer(MNIST_DEFAULTS.optimizer))
     .addOption(seed(MNIST_DEFAULTS.seed))
     .addOption(out(MNIST_DEFAULTS.out))
+    .addOption(exportOnnx())
     .addOption(json())
     .action(run((options: typeof MNIST_DEFAULTS) => mnist(options, printer)));
 
@@ -159,6 +163,7 @@ function buildProgram(io: Io): Command {
     .addOption(optimizer(CNN_DEFAULTS.optimizer))
     .addOption(seed(CNN_DEFAULTS.seed))
     .addOption(out(CNN_DEFAULTS.out))
+    .addOption(exportOnnx())
     .addOption(json())
     .action(run((options: typeof CNN_DEFAULTS) => cnn(options, printer)));
 
@@ -174,8 +179,13 @@ function buildProgram(io: Io): Command {
         "seed of the split (default: the one saved with the weights)",
       ).argParser(nonNegativeInteger),
     )
+    .option("--onnx <file>", "also run this ONNX file (--export-onnx) in onnxruntime and compare")
     .addOption(json())
-    .action(run((options: { weights: string; seed?: number }) => predict(options, printer)));
+    .action(
+      run(({ onnx, ...options }: PredictOptions) =>
+        onnx === undefined ? predict(options, printer) : predictOnnx({ ...options, onnx }, printer),
+      ),
+    );
 
   program
     .command("spiral")

@@ -221,3 +221,47 @@ describe("predict with bad weights", () => {
     );
   });
 });
+
+describe("mnist --export-onnx and predict --onnx", () => {
+  it("exports the trained MLP, and onnxruntime gives zerograd's predictions on the test split", async () => {
+    const out = tempFolder();
+    const file = join(out, "mnist.onnx");
+    const trained = await run(
+      "mnist",
+      "--epochs",
+      "1",
+      "--hidden",
+      "16",
+      "--out",
+      out,
+      "--export-onnx",
+      file,
+      "--json",
+    );
+    expect(trained.status).toBe(0);
+    expect(trained.stdout).toMatch(
+      /exported .*mnist\.onnx \(ONNX, [\d,]+ bytes; predict --weights .* --onnx .*mnist\.onnx\)/,
+    );
+    expect((lastJson(trained).files as Record<string, string>).onnx).toBe(file);
+    const weights = join(out, "mnist-mlp.safetensors");
+    const result = await run("predict", "--weights", weights, "--onnx", file, "--json");
+    expect(result.status).toBe(0);
+    const metrics = lastJson(result);
+    const onnx = metrics.onnx as {
+      testAccuracy: number;
+      samePredictions: number;
+      maxAbsDifference: number;
+    };
+    expect(onnx.samePredictions).toBe(2000);
+    expect(onnx.testAccuracy).toBe(metrics.testAccuracy);
+    expect(onnx.maxAbsDifference).toBeLessThan(1e-4);
+    expect(result.lines.at(-2)).toMatch(
+      /^onnxruntime .*mnist\.onnx: test accuracy 0\.\d{4}, the same prediction as zerograd for 2000 of 2000 digits, max \|score difference\| \d\.\de-\d+$/,
+    );
+    const broken = join(out, "broken.onnx");
+    writeFileSync(broken, "not a model");
+    const failed = await run("predict", "--weights", weights, "--onnx", broken);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/error: onnxruntime cannot load .*broken\.onnx/);
+  });
+});

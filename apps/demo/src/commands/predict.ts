@@ -18,6 +18,8 @@ export interface PredictOptions {
   weights: string;
   /** The seed of the split; default: the one saved in the file, else mnist's default. */
   seed?: number;
+  /** An ONNX file of the same model (`--export-onnx`) to run in onnxruntime too (predict-onnx.ts). */
+  onnx?: string;
 }
 
 /** What `predict` returns (and prints with `--json`). */
@@ -43,6 +45,28 @@ export interface PredictResult {
  */
 export function predict(options: PredictOptions, printer: Printer): PredictResult {
   const { weights } = options;
+  const { model, rebuilt, seed } = loadDigitModel(options);
+  const { test } = splitForSeed(seed);
+  const { wrong: errors, accuracy } = evaluate(model, test);
+  printer.line(`loaded ${weights}: ${rebuilt.description}`);
+  printer.line(`test split of seed ${seed}: ${test.labels.size} digits, ${errors} misclassified`);
+  printer.line(accuracyLine(accuracy));
+  return { testAccuracy: accuracy, model: rebuilt.kind, ...rebuilt.sizes, seed, errors };
+}
+
+/** A model `loadDigitModel` rebuilt and loaded, with the seed of its test split. */
+export interface LoadedDigitModel {
+  model: Layer;
+  rebuilt: Rebuilt;
+  seed: number;
+}
+
+/**
+ * The model of a weights file (rebuilt from its tensors' shapes, its values loaded) and the
+ * seed of its split; throws UsageError as `predict` documents.
+ */
+export function loadDigitModel(options: PredictOptions): LoadedDigitModel {
+  const { weights } = options;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(weights);
@@ -62,7 +86,7 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
   // The architecture comes from the tensors, which the file's length vouches for; the
   // metadata (any string a file cares to hold) is only checked against them.
   const rebuilt = "conv1.weight" in dict ? rebuildCnn(dict, weights) : rebuildMlp(dict, weights);
-  const { model, description, noun } = rebuilt;
+  const { model, noun } = rebuilt;
   try {
     model.loadStateDict(dict);
   } catch (error) {
@@ -87,16 +111,11 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
       );
     }
   }
-  const { test } = splitForSeed(seed);
-  const { wrong: errors, accuracy } = evaluate(model, test);
-  printer.line(`loaded ${weights}: ${description}`);
-  printer.line(`test split of seed ${seed}: ${test.labels.size} digits, ${errors} misclassified`);
-  printer.line(accuracyLine(accuracy));
-  return { testAccuracy: accuracy, model: rebuilt.kind, ...rebuilt.sizes, seed, errors };
+  return { model, rebuilt, seed };
 }
 
 /** A model rebuilt from a state dict's shapes, before its values are loaded. */
-interface Rebuilt {
+export interface Rebuilt {
   kind: "mlp" | "cnn";
   model: Layer;
   /** How the loaded line names it: `MLP 784-128-10`. */
