@@ -13,6 +13,7 @@ export const sizeBudgets: Record<string, number> = {
   "@zerograd/nn": 25_000,
   "@zerograd/optim": 8_000,
   "@zerograd/data": 5_000,
+  "@zerograd/onnx": 6_000,
 };
 
 /**
@@ -35,7 +36,8 @@ export const markers = {
   toDot: { what: "toDot's Graphviz writer", text: "digraph" },
   gradCheck: { what: "gradCheck", text: "gradCheck" },
   safetensors: { what: "safetensors save/load", text: '"__metadata__"' },
-  batchNorm: { what: "BatchNorm1d", text: "BatchNorm1d: " },
+  // BatchNorm1d/2d name themselves via constructor.name; the functional batchNorm message stays literal.
+  batchNorm: { what: "BatchNorm1d", text: "batchNorm: " },
   adam: { what: "Adam/AdamW", text: "amsgrad" },
   clipGrad: { what: "gradient clipping", text: "clipGradNorm: " },
   dataLoader: { what: "DataLoader's batching", text: "DataLoader: " },
