@@ -12,7 +12,7 @@ export {
 } from "./gradcheck";
 export { add, div, maximum, minimum, mul, neg, pow, sub } from "./ops/arithmetic";
 export { col2im, im2col } from "./ops/conv";
-export { type Indices, scatterAdd, slice, take } from "./ops/indexing";
+export { type IndexKey, type Indices, index, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, pad, split, stack } from "./ops/join";
 export { abs, cos, exp, log, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/math";
 export { matmul } from "./ops/matmul";

@@ -26,6 +26,8 @@ import {
   expandDims,
   type Function,
   flatten,
+  type IndexKey,
+  index,
   log,
   logsumexp,
   matmul,
@@ -356,6 +358,11 @@ export class Variable {
 
   pad(padWidth: PadWidth, constantValue = 0): Variable {
     return pad(this, padWidth, constantValue);
+  }
+
+  /** Method form of {@link index}: `x.index(0, null, "newaxis")` reads NumPy's `x[0, :, None]`. */
+  index(...keys: IndexKey[]): Variable {
+    return index(this, keys);
   }
 
   slice(specs: readonly SliceSpec[]): Variable {

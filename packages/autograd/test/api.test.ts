@@ -10,7 +10,7 @@ const OPS = [
   "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where",
   "sum mean max min prod variance var std logsumexp",
   "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype copy",
-  "concat stack split pad slice take scatterAdd im2col col2im",
+  "concat stack split pad index slice take scatterAdd im2col col2im",
 ]
   .join(" ")
   .split(" ");
@@ -18,7 +18,7 @@ const OPS = [
 const METHODS = [
   "add sub mul div neg pow matmul reshape transpose sum mean max min exp log",
   "square sqrt tanh sin cos sigmoid relu abs maximum minimum clip broadcastTo sumTo",
-  "squeeze expandDims flatten slice take pad logsumexp prod variance var std astype",
+  "squeeze expandDims flatten index slice take pad logsumexp prod variance var std astype",
   "backward clearGrad detach unchainBackward retainGrad item toArray toString",
 ]
   .join(" ")

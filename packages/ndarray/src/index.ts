@@ -34,6 +34,7 @@ export {
 } from "./ops/binary";
 export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
+export { type IndexKey, index } from "./ops/index-keys";
 export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, type PadWidth, pad, resolvePadWidth, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";

@@ -17,6 +17,7 @@ import {
   sub,
 } from "./ops/binary";
 import { astype, contiguous, copy } from "./ops/copy";
+import { type IndexKey, index } from "./ops/index-keys";
 import { type SliceSpec, slice, take } from "./ops/indexing";
 import { matmul } from "./ops/matmul";
 import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./ops/reduce";
@@ -308,6 +309,10 @@ export class NDArray {
   /** Method form of {@link slice}: `slice(this, ...)`. */
   slice(specs: readonly SliceSpec[]): NDArray {
     return slice(this, specs);
+  }
+  /** Method form of {@link index}: `index(this, keys)`, so `x.index(0, null, "newaxis")` reads `x[0, :, None]`. */
+  index(...keys: IndexKey[]): NDArray {
+    return index(this, keys);
   }
   /** Method form of {@link take}: `take(this, ...)`. */
   take(indices: NDArray | readonly number[] | number, axis?: number): NDArray {

@@ -13,13 +13,13 @@ const FUNCTIONS = [
   // shape
   "reshape transpose broadcastTo sumTo squeeze expandDims flatten concat stack split pad",
   // indexing, linear algebra, conv
-  "slice take scatterAdd oneHot matmul im2col col2im",
+  "index slice take scatterAdd oneHot matmul im2col col2im",
   // out
   "allclose arrayEqual broadcastShapes contiguous copy astype",
 ].flatMap((group) => group.split(" "));
 
 const METHODS =
-  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten slice take matmul contiguous copy astype toArray toTypedArray item toString".split(
+  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten index slice take matmul contiguous copy astype toArray toTypedArray item toString".split(
     " ",
   );
 
