@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { libraryPackages, type PackedPackage, type PackResult, repoRoot } from "./lib/workspace.ts";
 
@@ -46,6 +46,14 @@ export default function setup(project: TestProject): () => void {
     const installed = join(installRoot, "node_modules", ...pkg.name.split("/"));
     mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["-xzf", info.filename, "-C", installed, "--strip-components=1"]);
+    // A runtime dependency (only @zerograd/onnx has one: protobufjs) is linked from the
+    // workspace's install, as npm would have installed it next to the package.
+    for (const dep of Object.keys(pkg.manifest.dependencies ?? {})) {
+      const target = join(installRoot, "node_modules", ...dep.split("/"));
+      mkdirSync(dirname(target), { recursive: true });
+      rmSync(target, { recursive: true, force: true });
+      symlinkSync(realpathSync(join(pkg.dir, "node_modules", dep)), target, "dir");
+    }
     packed.push({
       name: pkg.name,
       version: info.version,

@@ -294,6 +294,40 @@ const chapters: Record<string, Block[]> = {
     },
     { topic: "measuring", prints: [["0.963", "0.967"]] },
   ],
+  "07-cnns.md": [
+    {
+      topic: "a convolution by hand",
+      prints: [
+        [
+          [
+            [
+              [0, 1, 0],
+              [0, 1, 0],
+              [0, 1, 0],
+            ],
+          ],
+        ],
+        [1, 1, 3, 4],
+      ],
+    },
+    {
+      topic: "shapes through a network",
+      prints: [
+        [[8, 1, 3, 3], [8]],
+        [5, 8, 14, 14],
+        ["weight", "bias"],
+      ],
+    },
+    {
+      topic: "im2col",
+      prints: [[9, 2], [[0, 1]]],
+    },
+    // float32 training: compared to 2 decimals, which another engine's exp also meets
+    {
+      topic: "training a small CNN",
+      prints: [[near(0.77, 2), near(0.248, 2), near(0.046, 2)], 1],
+    },
+  ],
 };
 
 const url = (file: string) => new URL(`../guide/${file}`, import.meta.url);

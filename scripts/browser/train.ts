@@ -1,6 +1,7 @@
 import { spiral } from "@zerograd/data";
 import { Random } from "@zerograd/ndarray";
 import { crossEntropy, Linear, ReLU, Sequential } from "@zerograd/nn";
+import { decodeOnnx, toOnnx } from "@zerograd/onnx";
 import { Adam } from "@zerograd/optim";
 
 /** Options of `train`. */
@@ -15,7 +16,7 @@ export interface TrainOptions {
  * A few steps of the book's spiral classifier, end to end through every layer of the
  * library: the 300-point spiral from `@zerograd/data`, an MLP 2-10-3 (Linear, ReLU, Linear,
  * float32) from `@zerograd/nn` on `@zerograd/autograd`, softmax cross-entropy and Adam from
- * `@zerograd/optim`, all on `@zerograd/ndarray`. Returns the full-batch loss before each
+ * `@zerograd/optim`, all on `@zerograd/ndarray`, then exported with `@zerograd/onnx`. Returns the full-batch loss before each
  * step. The browser test bundles this file once for the browser and runs the same bundle in
  * Chromium and in Node: same seed, same losses.
  */
@@ -32,6 +33,11 @@ export function train(options: TrainOptions = {}): number[] {
     optimizer.zeroGrad();
     loss.backward();
     optimizer.step();
+  }
+  // @zerograd/onnx too: the trained model exports (protobufjs in the browser) and reads back.
+  const nodes = decodeOnnx(toOnnx(model, data.x)).graph.node.map((node) => node.opType);
+  if (nodes.join() !== "Gemm,Relu,Gemm,Identity") {
+    throw new Error(`train: the ONNX export has nodes ${nodes.join()}`);
   }
   return losses;
 }

@@ -8,9 +8,12 @@
 export const sizeBudgets: Record<string, number> = {
   "@zerograd/ndarray": 30_000,
   "@zerograd/autograd": 15_000,
-  "@zerograd/nn": 15_000,
+  // Wave 2 adds convolution, pooling, recurrent and attention layers (12.5 kB with conv and
+  // pooling in); tree-shaking keeps a user of Linear alone far below this.
+  "@zerograd/nn": 25_000,
   "@zerograd/optim": 8_000,
   "@zerograd/data": 5_000,
+  "@zerograd/onnx": 6_000,
 };
 
 /**
@@ -33,7 +36,8 @@ export const markers = {
   toDot: { what: "toDot's Graphviz writer", text: "digraph" },
   gradCheck: { what: "gradCheck", text: "gradCheck" },
   safetensors: { what: "safetensors save/load", text: '"__metadata__"' },
-  batchNorm: { what: "BatchNorm1d", text: "BatchNorm1d: " },
+  // BatchNorm1d/2d name themselves via constructor.name; the functional batchNorm message stays literal.
+  batchNorm: { what: "BatchNorm1d", text: "batchNorm: " },
   adam: { what: "Adam/AdamW", text: "amsgrad" },
   clipGrad: { what: "gradient clipping", text: "clipGradNorm: " },
   dataLoader: { what: "DataLoader's batching", text: "DataLoader: " },

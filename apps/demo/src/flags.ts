@@ -11,6 +11,20 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** A flag value that must be two integers ≥ 1 separated by a comma (`--channels 16,32`). */
+export function integerPair(value: string): [number, number] {
+  const parts = value.split(",");
+  const numbers = parts.map((part) => Number(part));
+  if (
+    parts.length !== 2 ||
+    parts.some((part) => part.trim() === "") ||
+    !numbers.every((n) => Number.isInteger(n) && n >= 1)
+  ) {
+    throw new InvalidArgumentError("expected two integers >= 1 separated by a comma, like 16,32.");
+  }
+  return numbers as [number, number];
+}
+
 /** A flag value that must be an integer ≥ 0 (seeds). */
 export function nonNegativeInteger(value: string): number {
   const n = Number(value);
@@ -48,7 +62,7 @@ export function makeOptimizer(
   name: OptimizerName,
   params: Parameter[],
   lr: number,
-): Optimizer<object> {
+): Optimizer<{ lr: number }> {
   switch (name) {
     case "sgd":
       return new SGD(params, { lr });

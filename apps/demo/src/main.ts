@@ -1,20 +1,36 @@
 import { Command, CommanderError, Option } from "commander";
 import demoPackage from "../package.json" with { type: "json" };
 import { AUTOGRAD_DEFAULTS, autograd } from "./commands/autograd";
+import { CNN_DEFAULTS, cnn } from "./commands/cnn";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
 import { predict } from "./commands/predict";
 import { ROSENBROCK_DEFAULTS, rosenbrock } from "./commands/rosenbrock";
 import { SIN_DEFAULTS, sin } from "./commands/sin";
 import { SPIRAL_DEFAULTS, spiral } from "./commands/spiral";
 import { XOR_DEFAULTS, xor } from "./commands/xor";
-import { nonNegativeInteger, OPTIMIZERS, positiveInteger, positiveNumber } from "./flags";
+import {
+  integerPair,
+  nonNegativeInteger,
+  OPTIMIZERS,
+  positiveInteger,
+  positiveNumber,
+} from "./flags";
 import { type Io, OutputClosedError, Printer, UsageError } from "./io";
 
 /** Exit status for bad input: an unknown command or flag, a bad value, a bad weights file. */
 export const EXIT_USAGE = 2;
 
 /** The commands, in the order `--help` lists them; the first runs when none is named. */
-export const COMMANDS = ["mnist", "predict", "spiral", "sin", "autograd", "rosenbrock", "xor"];
+export const COMMANDS = [
+  "mnist",
+  "cnn",
+  "predict",
+  "spiral",
+  "sin",
+  "autograd",
+  "rosenbrock",
+  "xor",
+];
 
 /**
  * Runs the CLI on `argv` (the arguments after the script, as `process.argv.slice(2)`),
@@ -122,9 +138,36 @@ function buildProgram(io: Io): Command {
     .action(run((options: typeof MNIST_DEFAULTS) => mnist(options, printer)));
 
   program
+    .command("cnn")
+    .description(
+      "train a small CNN (conv-relu-pool x2, linear) on the same digits; save the weights and curves",
+    )
+    .option("--epochs <n>", "passes over the training set", positiveInteger, CNN_DEFAULTS.epochs)
+    .option("--batch-size <n>", "samples per step", positiveInteger, CNN_DEFAULTS.batchSize)
+    .option("--lr <x>", "learning rate", positiveNumber, CNN_DEFAULTS.lr)
+    .addOption(
+      new Option("--channels <c1,c2>", "output channels of the two convolutions")
+        .argParser(integerPair)
+        .default(CNN_DEFAULTS.channels, CNN_DEFAULTS.channels.join(",")),
+    )
+    .option(
+      "--shift <px>",
+      "shift each training digit by up to this many pixels, at random (0: off)",
+      nonNegativeInteger,
+      CNN_DEFAULTS.shift,
+    )
+    .addOption(optimizer(CNN_DEFAULTS.optimizer))
+    .addOption(seed(CNN_DEFAULTS.seed))
+    .addOption(out(CNN_DEFAULTS.out))
+    .addOption(json())
+    .action(run((options: typeof CNN_DEFAULTS) => cnn(options, printer)));
+
+  program
     .command("predict")
-    .description("load weights saved by mnist and print their accuracy on the same test split")
-    .requiredOption("--weights <file>", "a .safetensors file written by mnist")
+    .description(
+      "load weights saved by mnist or cnn and print their accuracy on the same test split",
+    )
+    .requiredOption("--weights <file>", "a .safetensors file written by mnist or cnn")
     .addOption(
       new Option(
         "--seed <n>",

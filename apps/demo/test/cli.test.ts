@@ -103,6 +103,17 @@ describe("help", () => {
         "--out",
         "--json",
       ],
+      cnn: [
+        "--epochs",
+        "--batch-size",
+        "--lr",
+        "--channels",
+        "--shift",
+        "--optimizer",
+        "--seed",
+        "--out",
+        "--json",
+      ],
       predict: ["--weights", "--seed", "--json"],
       spiral: [
         "--epochs",

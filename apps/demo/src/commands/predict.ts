@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
-import { fromSafetensors, NNError, readSafetensorsHeader, type StateDict } from "@zerograd/nn";
+import {
+  fromSafetensors,
+  type Layer,
+  NNError,
+  readSafetensorsHeader,
+  type StateDict,
+} from "@zerograd/nn";
+import { accuracyLine, evaluate } from "../digit-classifier";
 import { type Printer, UsageError } from "../io";
 import { PIXELS, splitForSeed } from "../mnist-data";
-import { accuracyLine, evaluate, MNIST_DEFAULTS, mnistModel } from "./mnist";
+import { DigitCnn, describeCnn } from "./cnn";
+import { MNIST_DEFAULTS, mnistModel } from "./mnist";
 
 /** Flags of `predict`. */
 export interface PredictOptions {
@@ -15,16 +23,23 @@ export interface PredictOptions {
 /** What `predict` returns (and prints with `--json`). */
 export interface PredictResult {
   testAccuracy: number;
-  hidden: number;
+  /** Which command's model the file holds. */
+  model: "mlp" | "cnn";
+  /** The MLP's hidden size. */
+  hidden?: number;
+  /** The CNN's channels. */
+  channels?: [number, number];
   seed: number;
   errors: number;
 }
 
 /**
- * Loads weights saved by `mnist` and prints their accuracy on the test split of the same seed.
- * The hidden size is read from the shape of `layers.0.weight`. Throws UsageError when the file
- * is missing, is not safetensors, does not hold a 784-hidden-10 MLP, or has metadata (`hidden`,
- * `sizes`, `seed`) that is malformed or disagrees with its tensors.
+ * Loads weights saved by `mnist` or `cnn` and prints their accuracy on the test split of the
+ * same seed. The model is rebuilt from the tensors' shapes: `conv1.weight` makes it the CNN
+ * (channels from conv1 and conv2), else the MLP (hidden size from `layers.0.weight`). Throws
+ * UsageError when the file is missing, is not safetensors, holds neither model, or has
+ * metadata (`model`, `hidden`, `sizes`, `channels`, `seed`) that is malformed or disagrees
+ * with its tensors.
  */
 export function predict(options: PredictOptions, printer: Printer): PredictResult {
   const { weights } = options;
@@ -44,30 +59,21 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
   } catch (error) {
     throw new UsageError(`${weights} is not a valid safetensors file (${message(error)})`);
   }
-  // The hidden size comes from the tensors, which the file's length vouches for; the metadata
-  // (any string a file cares to hold) is only checked against them.
-  const first = dict["layers.0.weight"];
-  if (first === undefined || first.ndim !== 2 || first.size === 0) {
-    const found =
-      first === undefined ? "no layers.0.weight" : `layers.0.weight is [${first.shape.join(", ")}]`;
-    throw new UsageError(`${weights} holds no ${PIXELS}-hidden-10 MLP (${found})`);
-  }
-  const hidden = first.shape[0] as number;
-  const model = mnistModel(hidden);
+  // The architecture comes from the tensors, which the file's length vouches for; the
+  // metadata (any string a file cares to hold) is only checked against them.
+  const rebuilt = "conv1.weight" in dict ? rebuildCnn(dict, weights) : rebuildMlp(dict, weights);
+  const { model, description, noun } = rebuilt;
   try {
     model.loadStateDict(dict);
   } catch (error) {
     if (!(error instanceof NNError)) throw error;
-    throw new UsageError(
-      `${weights} does not fit a ${PIXELS}-${hidden}-10 MLP (${message(error)})`,
-    );
+    throw new UsageError(`${weights} does not fit a ${noun} (${message(error)})`);
   }
-  const expected = { hidden: String(hidden), sizes: `${PIXELS},${hidden},10` };
-  for (const key of ["hidden", "sizes"] as const) {
-    const value = metadata?.[key];
-    if (value !== undefined && value !== expected[key]) {
+  for (const [key, value] of Object.entries(rebuilt.expected)) {
+    const saved = metadata?.[key];
+    if (saved !== undefined && saved !== value) {
       throw new UsageError(
-        `${weights} has metadata ${key} ${JSON.stringify(value)}, but its weights are a ${PIXELS}-${hidden}-10 MLP`,
+        `${weights} has metadata ${key} ${JSON.stringify(saved)}, but its weights are a ${noun}`,
       );
     }
   }
@@ -83,10 +89,63 @@ export function predict(options: PredictOptions, printer: Printer): PredictResul
   }
   const { test } = splitForSeed(seed);
   const { wrong: errors, accuracy } = evaluate(model, test);
-  printer.line(`loaded ${weights}: MLP ${PIXELS}-${hidden}-10`);
+  printer.line(`loaded ${weights}: ${description}`);
   printer.line(`test split of seed ${seed}: ${test.labels.size} digits, ${errors} misclassified`);
   printer.line(accuracyLine(accuracy));
-  return { testAccuracy: accuracy, hidden, seed, errors };
+  return { testAccuracy: accuracy, model: rebuilt.kind, ...rebuilt.sizes, seed, errors };
+}
+
+/** A model rebuilt from a state dict's shapes, before its values are loaded. */
+interface Rebuilt {
+  kind: "mlp" | "cnn";
+  model: Layer;
+  /** How the loaded line names it: `MLP 784-128-10`. */
+  description: string;
+  /** How errors name it: `784-128-10 MLP`. */
+  noun: string;
+  /** The sizes read off the tensors, as `predict` reports them. */
+  sizes: { hidden: number } | { channels: [number, number] };
+  /** The metadata values a file of this model must have, where it has the key. */
+  expected: Record<string, string>;
+}
+
+/** The 784-hidden-10 MLP `mnist` saves; the hidden size is layers.0.weight's first axis. */
+function rebuildMlp(dict: StateDict, weights: string): Rebuilt {
+  const first = dict["layers.0.weight"];
+  if (first === undefined || first.ndim !== 2 || first.size === 0) {
+    const found =
+      first === undefined ? "no layers.0.weight" : `layers.0.weight is [${first.shape.join(", ")}]`;
+    throw new UsageError(`${weights} holds no ${PIXELS}-hidden-10 MLP (${found})`);
+  }
+  const hidden = first.shape[0] as number;
+  return {
+    kind: "mlp",
+    model: mnistModel(hidden),
+    description: `MLP ${PIXELS}-${hidden}-10`,
+    noun: `${PIXELS}-${hidden}-10 MLP`,
+    sizes: { hidden },
+    expected: { model: "mlp", hidden: String(hidden), sizes: `${PIXELS},${hidden},10` },
+  };
+}
+
+/** The `cnn` command's model; the channels are conv1's and conv2's output channels. */
+function rebuildCnn(dict: StateDict, weights: string): Rebuilt {
+  const channels = ["conv1.weight", "conv2.weight"].map((key) => {
+    const tensor = dict[key];
+    if (tensor === undefined || tensor.ndim !== 4 || tensor.size === 0) {
+      const found = tensor === undefined ? `no ${key}` : `${key} is [${tensor.shape.join(", ")}]`;
+      throw new UsageError(`${weights} holds no digit CNN (${found})`);
+    }
+    return tensor.shape[0] as number;
+  }) as [number, number];
+  return {
+    kind: "cnn",
+    model: new DigitCnn(channels),
+    description: describeCnn(channels),
+    noun: `digit CNN with channels ${channels.join(",")}`,
+    sizes: { channels },
+    expected: { model: "cnn", channels: channels.join(",") },
+  };
 }
 
 function message(error: unknown): string {
