@@ -3,13 +3,14 @@ import {
   concat,
   div,
   expandDims,
+  Function,
   im2col,
   mean,
   reshape,
   slice,
   squeeze,
+  scatterAdd,
   sum,
-  take,
   type Variable,
   type VariableLike,
 } from "@zerograd/autograd";
@@ -96,7 +97,7 @@ function batched(x: Variable, op: string) {
 }
 
 /**
- * The flat index into `x` (contiguous [N, C, H, W]) of each window's first maximum, PyTorch's
+ * The flat index into `x` ([N, C, H, W], read row-major) of each window's first maximum, PyTorch's
  * tie rule, in one pass over the windows: padding is skipped (it reads as −∞), and a NaN wins
  * its window as in PyTorch. Returns int32 [N, C, OH, OW].
  */
@@ -145,6 +146,38 @@ function firstMaxima(x: NDArray, window: Window): NDArray {
 }
 
 /**
+ * Max pooling as one Function (its node reads "MaxPool2d", and exporters read its `window`):
+ * the forward gathers each window's first maximum, found in one pass; the backward
+ * scatter-adds the output gradient to those elements, with Variable ops, so it can be
+ * differentiated again.
+ */
+class MaxPool2dFunction extends Function {
+  /** int32 [N, C, OH, OW]: the flat input index each output took. */
+  private chosen: NDArray | null = null;
+
+  constructor(readonly window: Window) {
+    super();
+  }
+
+  override get name(): string {
+    return "MaxPool2d";
+  }
+
+  forward(x: NDArray): NDArray {
+    const chosen = firstMaxima(x, this.window);
+    this.chosen = chosen;
+    return nd.reshape(nd.take(nd.reshape(nd.contiguous(x), [-1]), chosen), chosen.shape);
+  }
+
+  backward(gy: Variable): Variable {
+    const x = this.inputs[0] as Variable;
+    const chosen = nd.reshape(this.chosen as NDArray, [-1]);
+    const flat = scatterAdd(nd.zeros([x.size], gy.dtype), chosen, reshape(gy, [-1]));
+    return reshape(flat, x.shape);
+  }
+}
+
+/**
  * 2-D max pooling, PyTorch's `F.max_pool2d`: x `[N, C, H, W]` (or unbatched `[C, H, W]`) →
  * `[N, C, OH, OW]`, each output the largest element of its window, padding reading as −∞.
  * Where a window holds several maxima the first (row-major) gets the gradient, as in PyTorch;
@@ -160,10 +193,7 @@ export function maxPool2d(
   const { input, restore } = batched(asVariable(x), "maxPool2d");
   const { stride, padding, dilation } = options;
   const window = poolWindow("maxPool2d", input, kernelSize, stride, padding, dilation);
-  // A gather: the gradient (take's, a scatter-add) reaches exactly the chosen elements, and
-  // is itself differentiable.
-  const chosen = firstMaxima(input.data, window);
-  return restore(reshape(take(reshape(input, [-1]), chosen), chosen.shape));
+  return restore(new MaxPool2dFunction(window).apply(input));
 }
 
 /**
