@@ -14,12 +14,14 @@ const FUNCTIONS = [
   "reshape transpose broadcastTo sumTo squeeze expandDims flatten concat stack split pad",
   // indexing, linear algebra, conv
   "index slice take scatterAdd oneHot matmul im2col col2im",
+  // cumulative, triangles, sorting
+  "cumsum tril triu sort argsort topk",
   // out
   "allclose arrayEqual broadcastShapes contiguous copy astype",
 ].flatMap((group) => group.split(" "));
 
 const METHODS =
-  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten index slice take matmul contiguous copy astype toArray toTypedArray item toString".split(
+  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten index slice take cumsum tril triu sort argsort topk matmul contiguous copy astype toArray toTypedArray item toString".split(
     " ",
   );
 

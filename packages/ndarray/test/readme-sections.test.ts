@@ -33,4 +33,24 @@ describe("README sections", () => {
       [21, 22, 23],
     ]);
   });
+
+  it("Sorting, cumulative sums, triangles", () => {
+    expect(runSection("Sorting, cumulative sums, triangles")).toEqual([
+      [
+        [1, 3, 3, Number.NaN],
+        [-1, 0, 2, 2],
+      ],
+      [
+        [1, 0, 3, 2],
+        [1, 2, 0, 3],
+      ],
+      [2, 2],
+      [1, 2],
+      [0, 2, 4, 3],
+      [
+        [3, Number.NaN, 0, 0],
+        [0, 2, 2, 0],
+      ],
+    ]);
+  });
 });
