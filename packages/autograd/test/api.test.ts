@@ -11,6 +11,7 @@ const OPS = [
   "sum mean max min prod variance var std logsumexp",
   "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype copy",
   "concat stack split pad index slice take scatterAdd im2col col2im",
+  "cumsum tril triu sort argsort topk",
 ]
   .join(" ")
   .split(" ");
@@ -18,7 +19,7 @@ const OPS = [
 const METHODS = [
   "add sub mul div neg pow matmul reshape transpose sum mean max min exp log",
   "square sqrt tanh sin cos sigmoid relu abs maximum minimum clip broadcastTo sumTo",
-  "squeeze expandDims flatten index slice take pad logsumexp prod variance var std astype",
+  "squeeze expandDims flatten index slice take cumsum tril triu sort argsort topk pad logsumexp prod variance var std astype",
   "backward clearGrad detach unchainBackward retainGrad item toArray toString",
 ]
   .join(" ")

@@ -34,6 +34,7 @@ export {
 } from "./ops/binary";
 export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
+export { cumsum } from "./ops/cumulative";
 export { type IndexKey, index } from "./ops/index-keys";
 export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, type PadWidth, pad, resolvePadWidth, split, stack } from "./ops/join";
@@ -62,6 +63,8 @@ export {
   sumTo,
   transpose,
 } from "./ops/shape";
+export { argsort, type SortOptions, sort, topk } from "./ops/sort";
+export { tril, triu } from "./ops/triangle";
 export {
   abs,
   clip,
@@ -78,7 +81,7 @@ export {
   tanh,
   where,
 } from "./ops/unary";
-export { Random, type RandomFloatOptions } from "./random";
+export { Random, type RandomBernoulliOptions, type RandomFloatOptions } from "./random";
 export {
   formatShape,
   normalizeAxes,

@@ -21,6 +21,10 @@ function runSection(title: string): unknown[] {
 }
 
 describe("README sections", () => {
+  it("Sampling categories and coins", () => {
+    expect(runSection("Sampling categories and coins")).toEqual([0, [2, 4], true]);
+  });
+
   it("Indexing", () => {
     expect(runSection("Indexing")).toEqual([
       [3, 4],
@@ -31,6 +35,26 @@ describe("README sections", () => {
       ],
       [2, 3],
       [21, 22, 23],
+    ]);
+  });
+
+  it("Sorting, cumulative sums, triangles", () => {
+    expect(runSection("Sorting, cumulative sums, triangles")).toEqual([
+      [
+        [1, 3, 3, Number.NaN],
+        [-1, 0, 2, 2],
+      ],
+      [
+        [1, 0, 3, 2],
+        [1, 2, 0, 3],
+      ],
+      [2, 2],
+      [1, 2],
+      [0, 2, 4, 3],
+      [
+        [3, Number.NaN, 0, 0],
+        [0, 2, 2, 0],
+      ],
     ]);
   });
 });
