@@ -82,7 +82,7 @@ export {
   tanh,
   where,
 } from "./ops/unary";
-export { Random, type RandomFloatOptions } from "./random";
+export { Random, type RandomBernoulliOptions, type RandomFloatOptions } from "./random";
 export {
   formatShape,
   normalizeAxes,

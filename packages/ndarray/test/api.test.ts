@@ -40,7 +40,15 @@ describe("public API of DESIGN.md", () => {
     const x = nd.zeros([2, 3]);
     expect(Object.keys(x).sort()).toEqual(["data", "dtype", "offset", "shape", "strides"]);
     const rng = new nd.Random(0);
-    for (const m of ["uniform", "normal", "integers", "permutation", "shuffle"]) {
+    for (const m of [
+      "uniform",
+      "normal",
+      "integers",
+      "permutation",
+      "shuffle",
+      "categorical",
+      "bernoulli",
+    ]) {
       expect(typeof (rng as unknown as Record<string, unknown>)[m]).toBe("function");
     }
     for (const E of [nd.ShapeError, nd.IndexError, nd.DTypeError]) {

@@ -21,6 +21,10 @@ function runSection(title: string): unknown[] {
 }
 
 describe("README sections", () => {
+  it("Sampling categories and coins", () => {
+    expect(runSection("Sampling categories and coins")).toEqual([0, [2, 4], true]);
+  });
+
   it("Indexing", () => {
     expect(runSection("Indexing")).toEqual([
       [3, 4],
