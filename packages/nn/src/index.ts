@@ -15,7 +15,6 @@ export {
 export { type DropoutOptions, dropout } from "./functional/dropout";
 export { type EmbeddingOptions, embedding } from "./functional/embedding";
 export {
-  erf,
   type GeluOptions,
   gelu,
   type SoftplusOptions,
