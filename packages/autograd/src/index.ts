@@ -31,5 +31,6 @@ export {
   transpose,
 } from "./ops/shape";
 export { argsort, sort, topk } from "./ops/sort";
+export { erf, log1p } from "./ops/special";
 export { tril, triu } from "./ops/triangle";
 export { asVariable, Parameter, Variable, type VariableOptions } from "./variable";

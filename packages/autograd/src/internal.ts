@@ -10,6 +10,7 @@ export * from "./ops/broadcast";
 export * from "./ops/shape";
 export * from "./ops/arithmetic";
 export * from "./ops/math";
+export * from "./ops/special";
 export * from "./ops/select";
 export * from "./ops/reduce";
 export * from "./ops/matmul";

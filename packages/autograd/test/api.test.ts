@@ -7,7 +7,7 @@ import * as ag from "../src/index";
 // Every differentiable ndarray op has a Function here under the same name.
 const OPS = [
   "add sub mul div neg pow maximum minimum",
-  "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where",
+  "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where erf log1p",
   "sum mean max min prod variance var std logsumexp",
   "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype copy",
   "concat stack split pad index slice take scatterAdd im2col col2im",

@@ -64,6 +64,7 @@ export {
   transpose,
 } from "./ops/shape";
 export { argsort, type SortOptions, sort, topk } from "./ops/sort";
+export { erf, log1p } from "./ops/special";
 export { tril, triu } from "./ops/triangle";
 export {
   abs,

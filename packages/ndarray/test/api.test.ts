@@ -7,7 +7,7 @@ const FUNCTIONS = [
   "array zeros ones full zerosLike onesLike arange linspace eye",
   // elementwise
   "add sub mul div pow maximum minimum equal notEqual less lessEqual greater greaterEqual where",
-  "neg abs sign exp log sqrt square tanh sin cos sigmoid relu clip",
+  "neg abs sign exp log sqrt square tanh sin cos sigmoid relu clip erf log1p",
   // reductions
   "sum mean max min prod variance var std logsumexp argmax argmin",
   // shape
