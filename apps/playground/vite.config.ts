@@ -88,7 +88,13 @@ export default defineConfig({
     format: "es",
     plugins: () => [engineModule()],
   },
-  build: { target: "es2022", outDir: "dist", emptyOutDir: true },
+  build: {
+    target: "es2022",
+    outDir: "dist",
+    emptyOutDir: true,
+    // packing the digits takes a few seconds on a busy machine: that is expected, not a warning
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: { host: "127.0.0.1", headers: isolation },
   preview: { host: "127.0.0.1", headers: isolation },
 });

@@ -42,8 +42,15 @@ describe("playground in headless Chromium", () => {
         `playground test: no Chromium at ${executablePath}. Install Debian's with \`apt-get install -y chromium\` (.ci/run does), or set ZEROGRAD_CHROMIUM.`,
       );
     }
-    await build({ root, logLevel: "warn" });
-    server = await preview({ root, logLevel: "warn", preview: { port: 0, host: "127.0.0.1" } });
+    // into a folder of its own: turbo may run the package's build (into dist/) at the same time
+    const site = { outDir: join(work, "site"), emptyOutDir: true };
+    await build({ root, logLevel: "warn", build: site });
+    server = await preview({
+      root,
+      logLevel: "warn",
+      build: site,
+      preview: { port: 0, host: "127.0.0.1" },
+    });
     url = server.resolvedUrls?.local[0] ?? "";
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     browser = await chromium.launch({
