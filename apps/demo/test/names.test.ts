@@ -1,7 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Random } from "@zerograd/ndarray";
 import { fromSafetensors, readSafetensorsHeader } from "@zerograd/nn";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bigramModel, encodeNames, loadNames } from "../src/names-data";
 import { lastJson, readSvg, run, tempFolder } from "./run";

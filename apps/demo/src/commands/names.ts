@@ -103,7 +103,7 @@ class Block extends Layer {
  * blocks, a final LayerNorm and a Linear head to the vocabulary. Input int32 [B, T] tokens,
  * output [B, T, vocabulary] logits of each position's next token.
  */
-export class NameGpt extends Layer {
+export class NameGpt extends Layer<[tokens: NDArray], Variable> {
   readonly context: number;
   tokenEmbedding: Embedding;
   positionEmbedding: Embedding;
@@ -130,8 +130,8 @@ export class NameGpt extends Layer {
     this.head = new Linear(embed, vocabulary, { rng });
   }
 
-  forward(tokens: VariableLike): Variable {
-    const t = (tokens as NDArray).shape[1] as number;
+  forward(tokens: NDArray): Variable {
+    const t = tokens.shape[1] as number;
     const positions = arange(0, t, 1, { dtype: "int32" });
     const x = add(this.tokenEmbedding.call(tokens), this.positionEmbedding.call(positions));
     return this.head.call(this.lnF.call(this.blocks.call(x)));
@@ -140,7 +140,10 @@ export class NameGpt extends Layer {
 
 /** Mean cross-entropy per real character of a batch (padding masked out), and the logits. */
 function batchLoss(model: NameGpt, names: readonly string[], vocabulary: readonly string[]) {
-  const batch = encodeNames(names, vocabulary, model.context);
+  // As wide as the batch's longest name needs (causal attention makes padding at the end
+  // harmless, so narrower batches are only faster).
+  const width = Math.max(...names.map((name) => name.length)) + 1;
+  const batch = encodeNames(names, vocabulary, width);
   const logits = reshape(model.call(batch.inputs), [-1, vocabulary.length]);
   const perPosition = crossEntropy(logits, batch.targets, { reduction: "none" });
   return {
