@@ -21,4 +21,14 @@ export const TASK_DEFAULTS: Record<TaskName, TrainConfig> = {
     batchSize: 128,
     seed: 0,
   },
+  // the CLI demo's `cnn` defaults: channels 8, 16, Adam lr 0.005, batch 32 (no shifts or cosine here)
+  cnn: {
+    task: "cnn",
+    hidden: [8, 16],
+    activation: "relu",
+    optimizer: "adam",
+    lr: 0.005,
+    batchSize: 32,
+    seed: 0,
+  },
 };

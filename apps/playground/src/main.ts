@@ -100,7 +100,8 @@ function showConfig(c: TrainConfig): void {
   lrInput.value = String(c.lr);
   batchInput.value = String(c.batchSize);
   $("boundary-panel").hidden = c.task !== "spiral";
-  $("digit-note").hidden = c.task === "mnist";
+  $("digit-note").hidden = isDigitTask(c.task);
+  $("hidden-label").textContent = c.task === "cnn" ? "channels" : "hidden sizes";
 }
 
 function readConfig(): TrainConfig | null {
@@ -130,6 +131,11 @@ function readConfig(): TrainConfig | null {
   };
 }
 
+/** The tasks that read 28 × 28 digits, so the pad works with them. */
+function isDigitTask(task: TaskName): boolean {
+  return task === "mnist" || task === "cnn";
+}
+
 function say(text: string): void {
   message.textContent = text;
 }
@@ -145,7 +151,7 @@ function configure(next: TrainConfig): void {
   setRunning(false);
   clearCharts();
   showConfig(next);
-  say(next.task === "mnist" ? "loading the MNIST digits…" : "");
+  say(isDigitTask(next.task) ? "loading the MNIST digits…" : "");
   send({ type: "configure", config: next, mnistUrl: new URL("mnist.bin", document.baseURI).href });
 }
 
@@ -226,8 +232,8 @@ function padPoint(event: PointerEvent): [number, number] {
   ];
 }
 function predictPad(): void {
-  if (config.task !== "mnist") {
-    say("pick the MNIST model to read the digit");
+  if (!isDigitTask(config.task)) {
+    say("pick an MNIST model to read the digit");
     return;
   }
   const pixels = pixelsFromPad(pad);
@@ -265,7 +271,7 @@ pad.addEventListener("pointerup", stop);
 pad.addEventListener("pointercancel", stop);
 $("clear").addEventListener("click", clearPad);
 $("sample").addEventListener("click", () => {
-  if (config.task !== "mnist") return say("pick the MNIST model to show a test digit");
+  if (!isDigitTask(config.task)) return say("pick an MNIST model to show a test digit");
   send({ type: "sample" });
 });
 

@@ -1,7 +1,7 @@
 /** The messages between the page (main.ts) and the training worker (worker.ts). */
 
 /** The models the playground trains; a new one is a `TaskDefinition` in tasks.ts. */
-export type TaskName = "spiral" | "mnist";
+export type TaskName = "spiral" | "mnist" | "cnn";
 
 /** The optimizers the page offers (`momentum` is SGD with momentum 0.9), as the CLI names them. */
 export const OPTIMIZERS = ["sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"] as const;
@@ -16,7 +16,7 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 /** What the user set: the model and how it trains. */
 export interface TrainConfig {
   task: TaskName;
-  /** Hidden layer sizes, e.g. [64] or [32, 32]. */
+  /** Hidden layer sizes, e.g. [64] or [32, 32]; the CNN's two channel counts. */
   hidden: number[];
   activation: ActivationName;
   optimizer: OptimizerName;

@@ -3,6 +3,7 @@ import { tanh } from "@zerograd/autograd";
 import { ArrayDataset, spiral } from "@zerograd/data";
 import { NDArray, Random } from "@zerograd/ndarray";
 import { type Layer, MLP, relu, sigmoid } from "@zerograd/nn";
+import { DigitCnn } from "./cnn";
 import { TASK_DEFAULTS } from "./defaults";
 import type { ActivationName, TaskName, TrainConfig } from "./protocol";
 
@@ -36,6 +37,8 @@ export interface TaskDefinition {
   hiddenFromShapes(shapes: Map<string, readonly number[]>): number[];
   /** Whether the page draws this task's decision boundary (2-D inputs). */
   boundary: boolean;
+  /** Whether it reads 28 × 28 digits (the drawing pad works with it). */
+  digits: boolean;
 }
 
 const activations: Record<ActivationName, (x: Variable) => Variable> = {
@@ -89,6 +92,7 @@ const spiralTask: TaskDefinition = {
   }),
   hiddenFromShapes: (shapes) => mlpHidden(shapes, 2, 3, "spiral"),
   boundary: true,
+  digits: false,
 };
 
 /** The digits of `mnist.bin` (see vite.config.ts), split as the CLI demo splits them. */
@@ -135,7 +139,48 @@ const mnistTask: TaskDefinition = {
   }),
   hiddenFromShapes: (shapes) => mlpHidden(shapes, PIXELS, 10, "MNIST"),
   boundary: false,
+  digits: true,
 };
 
+const cnnTask: TaskDefinition = {
+  name: "cnn",
+  defaults: TASK_DEFAULTS.cnn,
+  fileName: "mnist-cnn.safetensors",
+  load: loadMnist,
+  build: (config, rng) => new DigitCnn(channelPair(config.hidden), rng),
+  describe: (config) => {
+    const [c1, c2] = channelPair(config.hidden);
+    return `CNN conv3x3(${c1})-bn-pool-conv3x3(${c2})-bn-pool-linear(10)`;
+  },
+  // the CLI demo's `cnn` keys
+  metadata: (config) => ({
+    model: "cnn",
+    channels: channelPair(config.hidden).join(","),
+    seed: String(config.seed),
+  }),
+  hiddenFromShapes: (shapes) => {
+    const c1 = shapes.get("conv1.weight");
+    const c2 = shapes.get("conv2.weight");
+    if (c1?.length !== 4 || c2?.length !== 4) {
+      throw new Error("the file holds no CNN (no 4-d conv1.weight and conv2.weight)");
+    }
+    return [c1[0] as number, c2[0] as number];
+  },
+  boundary: false,
+  digits: true,
+};
+
+/** The CNN's two channel counts; throws unless `hidden` holds exactly two. */
+function channelPair(hidden: readonly number[]): [number, number] {
+  if (hidden.length !== 2) {
+    throw new Error(`the CNN takes two channel counts (like 8, 16), not ${hidden.length}`);
+  }
+  return [hidden[0] as number, hidden[1] as number];
+}
+
 /** Every task the playground offers, in the order of its menu. */
-export const TASKS: Record<TaskName, TaskDefinition> = { spiral: spiralTask, mnist: mnistTask };
+export const TASKS: Record<TaskName, TaskDefinition> = {
+  spiral: spiralTask,
+  mnist: mnistTask,
+  cnn: cnnTask,
+};

@@ -3,7 +3,7 @@
 import { engineInfo, useWasm } from "virtual:zerograd-engine";
 import { noGrad } from "@zerograd/autograd";
 import { DataLoader } from "@zerograd/data";
-import { argmax, NDArray, Random } from "@zerograd/ndarray";
+import { argmax, NDArray, Random, slice } from "@zerograd/ndarray";
 import {
   accuracy,
   crossEntropy,
@@ -108,10 +108,22 @@ async function start(config: TrainConfig, model?: Layer): Promise<void> {
   postBoundary(session);
 }
 
+/** Accuracy on the test split in eval mode (batch norm on its running statistics), 500 at a time. */
 function testAccuracy(s: Session): number | null {
   if (s.data.test === null) return null;
   const { x, y } = s.data.test;
-  return noGrad(() => accuracy(s.model.call(x), y));
+  const n = y.size;
+  let correct = 0;
+  s.model.eval();
+  noGrad(() => {
+    for (let start = 0; start < n; start += 500) {
+      const stop = Math.min(n, start + 500);
+      const batch = accuracy(s.model.call(slice(x, [[start, stop]])), slice(y, [[start, stop]]));
+      correct += batch * (stop - start);
+    }
+  });
+  s.model.train();
+  return correct / n;
 }
 
 function postBoundary(s: Session): void {
@@ -124,11 +136,13 @@ function postBoundary(s: Session): void {
       points[2 * k + 1] = EXTENT - ((row + 0.5) * 2 * EXTENT) / GRID;
     }
   }
+  s.model.eval();
   const classes = noGrad(() =>
     Uint8Array.from(
       argmax(s.model.call(new NDArray(points, [GRID * GRID, 2])).data, 1).toTypedArray(),
     ),
   );
+  s.model.train();
   const { x, y } = s.data.train;
   post({
     type: "boundary",
@@ -198,9 +212,12 @@ async function load(bytes: Uint8Array, fileName: string): Promise<void> {
   const dict = fromSafetensors(bytes);
   const shapes = new Map(Object.entries(dict).map(([key, value]) => [key, value.shape]));
   const metadata = header.metadata ?? {};
-  // a file names its task by its input size: 2 features is the spiral, 784 pixels MNIST
-  const task =
-    shapes.get("layers.0.weight")?.[1] === PIXELS ? TASKS.mnist : TASKS[session.config.task];
+  // a file names its task by its tensors: conv1 is the CNN, 784 inputs the MNIST MLP
+  const task = shapes.has("conv1.weight")
+    ? TASKS.cnn
+    : shapes.get("layers.0.weight")?.[1] === PIXELS
+      ? TASKS.mnist
+      : TASKS.spiral;
   const hidden = task.hiddenFromShapes(shapes);
   const activation = (ACTIVATIONS as readonly string[]).includes(metadata.activation ?? "")
     ? (metadata.activation as TrainConfig["activation"])
@@ -214,18 +231,20 @@ async function load(bytes: Uint8Array, fileName: string): Promise<void> {
 }
 
 function predict(s: Session, pixels: Float32Array): void {
-  if (s.config.task !== "mnist") throw new Error("predict: pick the MNIST model first");
+  if (!TASKS[s.config.task].digits) throw new Error("predict: pick a digit model first");
   s.model.eval();
   const probabilities = noGrad(() =>
     Float32Array.from(softmax(s.model.call(new NDArray(pixels, [1, PIXELS]))).data.toTypedArray()),
   );
+  s.model.train();
   post({ type: "prediction", probabilities });
 }
 
 function sample(s: Session): void {
   const test = s.data.test;
-  if (s.config.task !== "mnist" || test === null)
-    throw new Error("sample: pick the MNIST model first");
+  if (!TASKS[s.config.task].digits || test === null) {
+    throw new Error("sample: pick a digit model first");
+  }
   const n = test.y.size;
   const i = Math.floor(Math.random() * n);
   const all = test.x.toTypedArray();

@@ -7,6 +7,7 @@ import { fromSafetensors, MLP, readSafetensorsHeader, toSafetensors } from "@zer
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DigitCnn } from "../src/cnn";
 
 /**
  * The playground end to end: `vite build` writes the static site, `vite preview` serves it on
@@ -240,6 +241,38 @@ describe("playground in headless Chromium", () => {
     console.log(
       `playground test: drew a 7, the model says ${prediction}; engine ${await tab.textContent("#engine")}`,
     );
+  });
+
+  it("loads the CLI demo's CNN file and reads a test digit with it, from the keyboard", async () => {
+    const model = new DigitCnn([4, 8], new Random(5));
+    const file = join(work, "mnist-cnn.safetensors");
+    writeFileSync(
+      file,
+      toSafetensors(model.stateDict(), { model: "cnn", channels: "4,8", seed: "0" }),
+    );
+    await tab.setInputFiles("#load", file);
+    await tab
+      .waitForFunction(
+        () => document.getElementById("message")?.textContent === "loaded mnist-cnn.safetensors",
+      )
+      .catch(async (error) => {
+        throw new Error(`${error}; the page says ${await tab.textContent("#message")}`);
+      });
+    expect(await tab.inputValue("#task")).toBe("cnn");
+    expect(await tab.inputValue("#hidden")).toBe("4, 8");
+    expect(await tab.textContent("#hidden-label")).toBe("channels");
+    expect(await tab.textContent("#description")).toContain("conv3x3(4)");
+    await tab.click("#clear");
+    expect(await tab.textContent("#prediction")).toBe("–");
+    await tab.focus("#sample");
+    await tab.keyboard.press("Enter");
+    await tab
+      .waitForFunction(() => document.getElementById("prediction")?.textContent !== "–")
+      .catch(async (error) => {
+        throw new Error(`${error}; the page says ${await tab.textContent("#message")}`);
+      });
+    expect(await tab.textContent("#message")).toMatch(/^a test digit labelled \d$/);
+    expect(await tab.$$eval("#probabilities li", (items) => items.length)).toBe(10);
     expect(problems).toEqual([]);
   });
 });
