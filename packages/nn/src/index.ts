@@ -75,6 +75,16 @@ export { LayerNorm, type LayerNormLayerOptions } from "./layers/layer-norm";
 export { Linear, type LinearOptions } from "./layers/linear";
 export { MLP, type MLPOptions } from "./layers/mlp";
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "./layers/pooling";
+export {
+  GRU,
+  GRUCell,
+  LSTM,
+  LSTMCell,
+  RNN,
+  RNNCell,
+  type RNNCellOptions,
+  type RNNOptions,
+} from "./layers/rnn";
 export { Sequential } from "./layers/sequential";
 export { accuracy } from "./losses/accuracy";
 export { binaryCrossEntropyWithLogits } from "./losses/binary-cross-entropy";

@@ -29,6 +29,13 @@ describe("the public API", () => {
       "AdaptiveAvgPool2d",
       "BatchNorm2d",
       "Identity",
+      // wave 2: recurrence
+      "RNN",
+      "LSTM",
+      "GRU",
+      "RNNCell",
+      "LSTMCell",
+      "GRUCell",
       // wave 2: attention
       "LayerNorm",
       "Embedding",
