@@ -3,6 +3,7 @@ import demoPackage from "../package.json" with { type: "json" };
 import { AUTOGRAD_DEFAULTS, autograd } from "./commands/autograd";
 import { CNN_DEFAULTS, cnn } from "./commands/cnn";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
+import { NAMES_DEFAULTS, names } from "./commands/names";
 import { type PredictOptions, predict } from "./commands/predict";
 import { predictOnnx } from "./commands/predict-onnx";
 import { ROSENBROCK_DEFAULTS, rosenbrock } from "./commands/rosenbrock";
@@ -28,6 +29,7 @@ export const COMMANDS = [
   "predict",
   "spiral",
   "sin",
+  "names",
   "autograd",
   "rosenbrock",
   "xor",
@@ -211,6 +213,39 @@ function buildProgram(io: Io): Command {
     .addOption(out(SIN_DEFAULTS.out))
     .addOption(json())
     .action(run((options: typeof SIN_DEFAULTS) => sin(options, printer)));
+
+  program
+    .command("names")
+    .description(
+      "train a small GPT on 8,000 first names (makemore); compare with a bigram model; invent names",
+    )
+    .option(
+      "--epochs <n>",
+      "passes over the training names",
+      positiveInteger,
+      NAMES_DEFAULTS.epochs,
+    )
+    .option("--batch-size <n>", "names per step", positiveInteger, NAMES_DEFAULTS.batchSize)
+    .option("--lr <x>", "peak learning rate (AdamW)", positiveNumber, NAMES_DEFAULTS.lr)
+    .option("--embed <n>", "width of the embeddings", positiveInteger, NAMES_DEFAULTS.embed)
+    .option(
+      "--heads <n>",
+      "attention heads (must divide --embed)",
+      positiveInteger,
+      NAMES_DEFAULTS.heads,
+    )
+    .option("--layers <n>", "transformer blocks", positiveInteger, NAMES_DEFAULTS.layers)
+    .option("--samples <n>", "names to sample at the end", positiveInteger, NAMES_DEFAULTS.samples)
+    .option(
+      "--temperature <x>",
+      "sampling temperature (lower: safer names)",
+      positiveNumber,
+      NAMES_DEFAULTS.temperature,
+    )
+    .addOption(seed(NAMES_DEFAULTS.seed))
+    .addOption(out(NAMES_DEFAULTS.out))
+    .addOption(json())
+    .action(run((options: typeof NAMES_DEFAULTS) => names(options, printer)));
 
   program
     .command("autograd")

@@ -59,7 +59,7 @@ describe("cnn command", () => {
     expect(predicted.lines[0]).toContain("CNN conv3x3(4)-bn-pool-conv3x3(8)-bn-pool-linear(10)");
     expect(lastJson(predicted)).toMatchObject({ model: "cnn", channels: [4, 8], seed: 0 });
     expect(predicted.lines.at(-2)).toBe(`test accuracy: ${accuracy.toFixed(4)}`);
-  });
+  }, 240_000); // an epoch of convolutions: about 15 s alone, several times that on a loaded CI machine
 
   it("rejects a malformed --channels with status 2", async () => {
     for (const value of ["16", "16,0", "a,b", "1,2,3", "4.5,8"]) {

@@ -12,7 +12,8 @@ export {
 } from "./gradcheck";
 export { add, div, maximum, minimum, mul, neg, pow, sub } from "./ops/arithmetic";
 export { col2im, im2col } from "./ops/conv";
-export { type Indices, scatterAdd, slice, take } from "./ops/indexing";
+export { cumsum } from "./ops/cumulative";
+export { type IndexKey, type Indices, index, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, pad, split, stack } from "./ops/join";
 export { abs, cos, exp, log, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/math";
 export { matmul } from "./ops/matmul";
@@ -29,4 +30,7 @@ export {
   sumTo,
   transpose,
 } from "./ops/shape";
+export { argsort, sort, topk } from "./ops/sort";
+export { erf, log1p } from "./ops/special";
+export { tril, triu } from "./ops/triangle";
 export { asVariable, Parameter, Variable, type VariableOptions } from "./variable";

@@ -11,21 +11,26 @@ import {
   type PadWidth,
   type Shape,
   type SliceSpec,
+  type SortOptions,
 } from "@zerograd/ndarray";
 import {
   abs,
   add,
+  argsort,
   astype,
   type BackwardOptions,
   backward,
   broadcastTo,
   clip,
   cos,
+  cumsum,
   div,
   exp,
   expandDims,
   type Function,
   flatten,
+  type IndexKey,
+  index,
   log,
   logsumexp,
   matmul,
@@ -44,6 +49,7 @@ import {
   sigmoid,
   sin,
   slice,
+  sort,
   sqrt,
   square,
   squeeze,
@@ -53,7 +59,10 @@ import {
   sumTo,
   take,
   tanh,
+  topk,
   transpose,
+  tril,
+  triu,
   type VariableLike,
   variance,
 } from "./internal";
@@ -356,6 +365,41 @@ export class Variable {
 
   pad(padWidth: PadWidth, constantValue = 0): Variable {
     return pad(this, padWidth, constantValue);
+  }
+
+  /** Method form of {@link index}: `x.index(0, null, "newaxis")` reads NumPy's `x[0, :, None]`. */
+  index(...keys: IndexKey[]): Variable {
+    return index(this, keys);
+  }
+
+  /** Method form of {@link cumsum}. */
+  cumsum(axis?: number): Variable {
+    return cumsum(this, axis);
+  }
+
+  /** Method form of {@link tril}. */
+  tril(k = 0): Variable {
+    return tril(this, k);
+  }
+
+  /** Method form of {@link triu}. */
+  triu(k = 0): Variable {
+    return triu(this, k);
+  }
+
+  /** Method form of {@link sort}. */
+  sort(axis = -1, options: SortOptions = {}): Variable {
+    return sort(this, axis, options);
+  }
+
+  /** Method form of {@link argsort} (no gradient). */
+  argsort(axis = -1, options: SortOptions = {}): Variable {
+    return argsort(this, axis, options);
+  }
+
+  /** Method form of {@link topk}: `[values, indices]`. */
+  topk(k: number, axis = -1): [Variable, Variable] {
+    return topk(this, k, axis);
   }
 
   slice(specs: readonly SliceSpec[]): Variable {

@@ -7,10 +7,11 @@ import * as ag from "../src/index";
 // Every differentiable ndarray op has a Function here under the same name.
 const OPS = [
   "add sub mul div neg pow maximum minimum",
-  "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where",
+  "exp log sqrt square tanh sin cos sigmoid relu abs sign clip where erf log1p",
   "sum mean max min prod variance var std logsumexp",
   "matmul reshape transpose broadcastTo sumTo squeeze expandDims flatten astype copy",
-  "concat stack split pad slice take scatterAdd im2col col2im",
+  "concat stack split pad index slice take scatterAdd im2col col2im",
+  "cumsum tril triu sort argsort topk",
 ]
   .join(" ")
   .split(" ");
@@ -18,7 +19,7 @@ const OPS = [
 const METHODS = [
   "add sub mul div neg pow matmul reshape transpose sum mean max min exp log",
   "square sqrt tanh sin cos sigmoid relu abs maximum minimum clip broadcastTo sumTo",
-  "squeeze expandDims flatten slice take pad logsumexp prod variance var std astype",
+  "squeeze expandDims flatten index slice take cumsum tril triu sort argsort topk pad logsumexp prod variance var std astype",
   "backward clearGrad detach unchainBackward retainGrad item toArray toString",
 ]
   .join(" ")

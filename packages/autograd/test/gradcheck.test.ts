@@ -53,6 +53,13 @@ const cases: Case[] = [
   ["relu", (a) => ag.relu(a), [awayFromZero([2, 3])]],
   ["abs", (a) => ag.abs(a), [awayFromZero([2, 3])]],
   ["sign (zero gradient)", (a) => ag.mul(ag.sign(a), a), [awayFromZero([2, 3])]],
+  ["erf", (a) => ag.erf(a), [uniform([2, 3], -3, 3)]],
+  [
+    "erf (second derivative)",
+    (a) => ag.sum(ag.grad(ag.sum(ag.erf(a)), [a], { createGraph: true })[0] as Variable),
+    [uniform([4], -2, 2)],
+  ],
+  ["log1p", (a) => ag.log1p(a), [uniform([2, 3], -0.5, 2)]],
   // selection
   [
     "clip (numbers)",

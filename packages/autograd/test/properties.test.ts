@@ -118,6 +118,64 @@ describe("linear ops: backward is the adjoint of forward, ⟨op(x), g⟩ = ⟨x,
     );
   });
 
+  it("index with random mixed keys (ints, slices, newaxis, repeated index arrays, a mask)", () => {
+    // Each axis gets a basic key or an index array; at most one array is kept, so arrays of
+    // different lengths (a mask's true count) never meet.
+    const keyFor = (d: number) =>
+      fc.oneof(
+        fc.integer({ min: -d, max: d - 1 }).map((i): ag.IndexKey => i),
+        fc.constant<ag.IndexKey>(null),
+        fc
+          .tuple(
+            fc.integer({ min: -5, max: 5 }),
+            fc.integer({ min: -5, max: 5 }),
+            fc.constantFrom(1, 2, -1),
+          )
+          .map((spec): ag.IndexKey => spec),
+        fc
+          .array(fc.integer({ min: -d, max: d - 1 }), { minLength: 1, maxLength: 4 })
+          .map((picks): ag.IndexKey => nd.array(picks, "int32")),
+        fc
+          .array(fc.boolean(), { minLength: d, maxLength: d })
+          .map((bits): ag.IndexKey => nd.array(bits, "bool")),
+      );
+    fc.assert(
+      fc.property(
+        shape.chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.tuple(...s.map(keyFor)),
+            fc.nat({ max: s.length }),
+            fc.boolean(),
+          ),
+        ),
+        ([s, perAxis, at, addNewAxis]) => {
+          let seenArray = false;
+          const keys = perAxis.map((k): ag.IndexKey => {
+            if (!(k instanceof nd.NDArray)) return k;
+            if (seenArray) return null;
+            seenArray = true;
+            return k;
+          });
+          if (addNewAxis) keys.splice(at, 0, "newaxis");
+          checkAdjoint(values(s, 10), (v) => ag.index(v, keys));
+        },
+      ),
+    );
+  });
+
+  it("cumsum along a random axis, tril and triu with a random k", () => {
+    fc.assert(
+      fc.property(shape, fc.nat(), fc.integer({ min: -3, max: 3 }), (s, a, k) => {
+        checkAdjoint(values(s, 11), (v) => ag.cumsum(v, a % s.length));
+        if (s.length >= 2) {
+          checkAdjoint(values(s, 12), (v) => ag.tril(v, k));
+          checkAdjoint(values(s, 13), (v) => ag.triu(v, k));
+        }
+      }),
+    );
+  });
+
   it("pad, broadcastTo and sumTo", () => {
     fc.assert(
       fc.property(broadcastPair, fc.nat({ max: 2 }), ([left, right], width) => {

@@ -34,6 +34,8 @@ export {
 } from "./ops/binary";
 export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
+export { cumsum } from "./ops/cumulative";
+export { type IndexKey, index } from "./ops/index-keys";
 export { oneHot, type SliceSpec, scatterAdd, slice, take } from "./ops/indexing";
 export { concat, type PadWidth, pad, resolvePadWidth, split, stack } from "./ops/join";
 export { matmul } from "./ops/matmul";
@@ -61,6 +63,9 @@ export {
   sumTo,
   transpose,
 } from "./ops/shape";
+export { argsort, type SortOptions, sort, topk } from "./ops/sort";
+export { erf, log1p } from "./ops/special";
+export { tril, triu } from "./ops/triangle";
 export {
   abs,
   clip,
@@ -77,7 +82,7 @@ export {
   tanh,
   where,
 } from "./ops/unary";
-export { Random, type RandomFloatOptions } from "./random";
+export { Random, type RandomBernoulliOptions, type RandomFloatOptions } from "./random";
 export {
   formatShape,
   normalizeAxes,

@@ -17,10 +17,14 @@ import {
   sub,
 } from "./ops/binary";
 import { astype, contiguous, copy } from "./ops/copy";
+import { cumsum } from "./ops/cumulative";
+import { type IndexKey, index } from "./ops/index-keys";
 import { type SliceSpec, slice, take } from "./ops/indexing";
 import { matmul } from "./ops/matmul";
 import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./ops/reduce";
 import { broadcastTo, expandDims, flatten, reshape, squeeze, sumTo, transpose } from "./ops/shape";
+import { argsort, type SortOptions, sort, topk } from "./ops/sort";
+import { tril, triu } from "./ops/triangle";
 import {
   abs,
   clip,
@@ -309,9 +313,37 @@ export class NDArray {
   slice(specs: readonly SliceSpec[]): NDArray {
     return slice(this, specs);
   }
+  /** Method form of {@link index}: `index(this, keys)`, so `x.index(0, null, "newaxis")` reads `x[0, :, None]`. */
+  index(...keys: IndexKey[]): NDArray {
+    return index(this, keys);
+  }
   /** Method form of {@link take}: `take(this, ...)`. */
   take(indices: NDArray | readonly number[] | number, axis?: number): NDArray {
     return take(this, indices, axis);
+  }
+  /** Method form of {@link cumsum}: `cumsum(this, axis)`. */
+  cumsum(axis?: number): NDArray {
+    return cumsum(this, axis);
+  }
+  /** Method form of {@link tril}: `tril(this, k)`. */
+  tril(k = 0): NDArray {
+    return tril(this, k);
+  }
+  /** Method form of {@link triu}: `triu(this, k)`. */
+  triu(k = 0): NDArray {
+    return triu(this, k);
+  }
+  /** Method form of {@link sort}: `sort(this, axis, options)`. */
+  sort(axis = -1, options: SortOptions = {}): NDArray {
+    return sort(this, axis, options);
+  }
+  /** Method form of {@link argsort}: `argsort(this, axis, options)`. */
+  argsort(axis = -1, options: SortOptions = {}): NDArray {
+    return argsort(this, axis, options);
+  }
+  /** Method form of {@link topk}: `topk(this, k, axis)`, `[values, indices]`. */
+  topk(k: number, axis = -1): [NDArray, NDArray] {
+    return topk(this, k, axis);
   }
   /** Method form of {@link matmul}: `matmul(this, ...)`. */
   matmul(other: NDArray): NDArray {

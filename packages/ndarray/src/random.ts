@@ -1,13 +1,19 @@
 import { allocate, checkDType, type DType, type TypedArray } from "./dtype";
 import { DTypeError, NDArrayError, ShapeError } from "./errors";
 import { NDArray } from "./ndarray";
-import { copy } from "./ops/copy";
+import { copy, rowMajor } from "./ops/copy";
+import { broadcastTo } from "./ops/shape";
 import { checkShape, formatShape, type Shape, shapeSize } from "./shape";
 
 const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+
+/** Output options of {@link Random.bernoulli}: any dtype, float32 by default. */
+export interface RandomBernoulliOptions {
+  dtype?: DType;
+}
 
 /** Output options of the float samplers: float32 (the default) or float64. */
 export interface RandomFloatOptions {
@@ -232,6 +238,130 @@ export class Random {
         data[b + d] = held;
       }
     }
+  }
+
+  /**
+   * Draws `numSamples` category indices with replacement from each row of `probs`, PyTorch's
+   * `multinomial(probs, numSamples, replacement=True)`: `probs` is `[K]` (gives int32
+   * `[numSamples]`) or `[N, K]` (gives int32 `[N, numSamples]`), of non-negative weights that
+   * need not sum to 1; a category of weight 0 is never drawn. Each draw takes one 53-bit
+   * uniform, scaled by the row's total and found in its cumulative sum (float64).
+   *
+   * Throws `ShapeError` unless `probs` is 1-D or 2-D with K >= 1, `NDArrayError` for a negative,
+   * NaN or infinite weight, a row of zeros, or a `numSamples` that is not a positive integer.
+   * `probs` is not modified.
+   */
+  categorical(probs: NDArray, numSamples: number): NDArray {
+    if (!(probs instanceof NDArray)) {
+      throw new NDArrayError(`categorical: probs must be an NDArray, got ${String(probs)}`);
+    }
+    if ((probs.ndim !== 1 && probs.ndim !== 2) || (probs.shape[probs.ndim - 1] as number) < 1) {
+      throw new ShapeError(
+        `categorical: probs must be [K] or [N, K] with K >= 1, got shape ${formatShape(probs.shape)}`,
+      );
+    }
+    if (!Number.isInteger(numSamples) || numSamples < 1) {
+      throw new NDArrayError(
+        `categorical: numSamples must be a positive integer, got ${String(numSamples)}`,
+      );
+    }
+    const categories = probs.shape[probs.ndim - 1] as number;
+    const rows = probs.ndim === 2 ? (probs.shape[0] as number) : 1;
+    const { data, start } = rowMajor(probs);
+    const out = new Int32Array(rows * numSamples);
+    // Every row is checked before any draw, so bad probs leave the generator's state as it was.
+    const cumulative = new Float64Array(rows * categories);
+    const lastPositive = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let c = 0; c < categories; c++) {
+        const p = data[start + r * categories + c] as number;
+        if (!(p >= 0) || p === Number.POSITIVE_INFINITY) {
+          throw new NDArrayError(
+            `categorical: probs must be finite and non-negative, got ${p} at ${probs.ndim === 2 ? `[${r}, ${c}]` : `[${c}]`} (shape ${formatShape(probs.shape)})`,
+          );
+        }
+        if (p > 0) lastPositive[r] = c;
+        total += p;
+        cumulative[r * categories + c] = total;
+      }
+      if (!(total > 0)) {
+        throw new NDArrayError(
+          `categorical: probs ${probs.ndim === 2 ? `row ${r} ` : ""}sums to zero (shape ${formatShape(probs.shape)})`,
+        );
+      }
+    }
+    for (let r = 0; r < rows; r++) {
+      const first = r * categories;
+      const total = cumulative[first + categories - 1] as number;
+      for (let s = 0; s < numSamples; s++) {
+        const u = this.random() * total;
+        // The first category whose cumulative weight exceeds u (zero weights never do).
+        let lo = 0;
+        let hi = categories;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if ((cumulative[first + mid] as number) > u) hi = mid;
+          else lo = mid + 1;
+        }
+        // u rounded up to the total: the last category that can be drawn.
+        out[r * numSamples + s] = lo < categories ? lo : (lastPositive[r] as number);
+      }
+    }
+    return new NDArray(out, probs.ndim === 2 ? [rows, numSamples] : [numSamples]);
+  }
+
+  /**
+   * Independent 0/1 draws that are 1 with probability `p`: `p` is a number or an NDArray that
+   * broadcasts to `shape` (default: p's shape, or a 0-d array for a number). The result is
+   * float32 by default, as PyTorch's `bernoulli`, so it multiplies straight into float arrays
+   * (a dropout mask); `{ dtype: "bool" }` or `"int32"` (NumPy's `binomial(1, p)`) or `"float64"`
+   * are there too. Each element takes one 53-bit uniform u and is `u < p`, so p = 0 never and
+   * p = 1 always gives 1.
+   *
+   * Throws `NDArrayError` for a p outside [0, 1] or NaN, `ShapeError` for a bad shape or a p
+   * that does not broadcast to it, `DTypeError` for an unknown dtype. `p` is not modified.
+   */
+  bernoulli(p: number | NDArray, shape?: Shape, options: RandomBernoulliOptions = {}): NDArray {
+    const dtype = options.dtype === undefined ? "float32" : checkDType(options.dtype, "bernoulli");
+    const isArray = p instanceof NDArray;
+    if (!isArray && typeof p !== "number") {
+      throw new NDArrayError(`bernoulli: p must be a number or an NDArray, got ${String(p)}`);
+    }
+    const dims =
+      shape === undefined ? (isArray ? [...p.shape] : []) : checkShape(shape, "bernoulli");
+    const size = shapeSize(dims);
+    let probability: (i: number) => number;
+    if (isArray) {
+      let spread: NDArray;
+      try {
+        spread = broadcastTo(p, dims);
+      } catch (error) {
+        throw new ShapeError(
+          `bernoulli: p of shape ${formatShape(p.shape)} does not broadcast to shape ${formatShape(dims)}`,
+          { cause: error },
+        );
+      }
+      const { data, start } = rowMajor(spread);
+      probability = (i) => data[start + i] as number;
+    } else {
+      probability = () => p;
+    }
+    // Checked before any draw, so a bad p leaves the generator's state as it was.
+    for (let i = 0; i < size; i++) {
+      const q = probability(i);
+      if (!(q >= 0 && q <= 1)) {
+        throw new NDArrayError(
+          `bernoulli: p must be in [0, 1], got ${q}${isArray ? ` at flat position ${i} of shape ${formatShape(dims)}` : ""}`,
+        );
+      }
+    }
+    if (!isArray && !(p >= 0 && p <= 1)) {
+      throw new NDArrayError(`bernoulli: p must be in [0, 1], got ${p}`);
+    }
+    const out = allocate(dtype, size);
+    for (let i = 0; i < size; i++) out[i] = this.random() < probability(i) ? 1 : 0;
+    return new NDArray(out, dims);
   }
 
   /**

@@ -7,19 +7,21 @@ const FUNCTIONS = [
   "array zeros ones full zerosLike onesLike arange linspace eye",
   // elementwise
   "add sub mul div pow maximum minimum equal notEqual less lessEqual greater greaterEqual where",
-  "neg abs sign exp log sqrt square tanh sin cos sigmoid relu clip",
+  "neg abs sign exp log sqrt square tanh sin cos sigmoid relu clip erf log1p",
   // reductions
   "sum mean max min prod variance var std logsumexp argmax argmin",
   // shape
   "reshape transpose broadcastTo sumTo squeeze expandDims flatten concat stack split pad",
   // indexing, linear algebra, conv
-  "slice take scatterAdd oneHot matmul im2col col2im",
+  "index slice take scatterAdd oneHot matmul im2col col2im",
+  // cumulative, triangles, sorting
+  "cumsum tril triu sort argsort topk",
   // out
   "allclose arrayEqual broadcastShapes contiguous copy astype",
 ].flatMap((group) => group.split(" "));
 
 const METHODS =
-  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten slice take matmul contiguous copy astype toArray toTypedArray item toString".split(
+  "add sub mul div pow neg exp log sqrt square tanh sigmoid relu sum mean max min prod variance std logsumexp argmax argmin reshape transpose broadcastTo sumTo squeeze expandDims flatten index slice take cumsum tril triu sort argsort topk matmul contiguous copy astype toArray toTypedArray item toString".split(
     " ",
   );
 
@@ -38,7 +40,15 @@ describe("public API of DESIGN.md", () => {
     const x = nd.zeros([2, 3]);
     expect(Object.keys(x).sort()).toEqual(["data", "dtype", "offset", "shape", "strides"]);
     const rng = new nd.Random(0);
-    for (const m of ["uniform", "normal", "integers", "permutation", "shuffle"]) {
+    for (const m of [
+      "uniform",
+      "normal",
+      "integers",
+      "permutation",
+      "shuffle",
+      "categorical",
+      "bernoulli",
+    ]) {
       expect(typeof (rng as unknown as Record<string, unknown>)[m]).toBe("function");
     }
     for (const E of [nd.ShapeError, nd.IndexError, nd.DTypeError]) {

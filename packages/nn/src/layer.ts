@@ -45,6 +45,12 @@ export class Buffer {
   }
 }
 
+/**
+ * A layer of any signature: what can be walked (parameters, buffers, sub-layers, modes) but
+ * not called without knowing more.
+ */
+export type AnyLayer = Layer<never[], unknown>;
+
 /** A parameter or buffer: something whose `data` a state dict names. */
 type State = Parameter | Buffer;
 
@@ -81,17 +87,23 @@ export function fieldKey(field: string): string {
  *
  * Run a layer with `layer.call(x)` or `layer.forward(x)` (the same thing; `call` is the form
  * containers use, PyTorch's `module(x)`).
+ *
+ * The type parameters say what `forward` takes and gives; the defaults (Variables in, one
+ * Variable out) are what `Layer` alone means, and what Sequential chains. A layer with other
+ * inputs or outputs names them: a recurrent layer is a
+ * `Layer<[x: VariableLike, h0?: VariableLike], [Variable, Variable]>`. `AnyLayer` is the type
+ * of a layer whose signature is unknown (the parts `children` returns).
  */
-export abstract class Layer {
+export abstract class Layer<Inputs extends unknown[] = VariableLike[], Output = Variable> {
   /** Whether the layer is in training mode (Dropout drops, BatchNorm uses batch statistics). */
   training = true;
 
   /** The output for `inputs`. */
-  abstract forward(...inputs: VariableLike[]): Variable;
+  abstract forward(...inputs: Inputs): Output;
 
   /** Runs `forward` (PyTorch's `module(x)`). */
   call(...inputs: Parameters<this["forward"]>): ReturnType<this["forward"]> {
-    return this.forward(...(inputs as VariableLike[])) as ReturnType<this["forward"]>;
+    return this.forward(...(inputs as Inputs)) as ReturnType<this["forward"]>;
   }
 
   /** Every parameter of this layer and its sub-layers, in field order, each once. */
@@ -127,8 +139,8 @@ export abstract class Layer {
   }
 
   /** The direct sub-layers, in field order (array fields in index order). */
-  children(): Layer[] {
-    const result: Layer[] = [];
+  children(): AnyLayer[] {
+    const result: AnyLayer[] = [];
     for (const [, value] of ownEntries(this)) if (isLayer(value)) result.push(value);
     return result;
   }
@@ -140,7 +152,7 @@ export abstract class Layer {
 
   /** Sets training mode on this layer and every sub-layer; returns this. */
   train(mode = true): this {
-    const visit = (layer: Layer, seen: Set<Layer>) => {
+    const visit = (layer: AnyLayer, seen: Set<AnyLayer>) => {
       if (seen.has(layer)) return;
       seen.add(layer);
       layer.training = mode;
@@ -234,8 +246,8 @@ export abstract class Layer {
   /** `[name, parameter or buffer]` for every state entry, in field order, duplicates kept. */
   private namedStates(): [string, State][] {
     const result: [string, State][] = [];
-    const path = new Set<Layer>();
-    const visit = (layer: Layer, prefix: string) => {
+    const path = new Set<AnyLayer>();
+    const visit = (layer: AnyLayer, prefix: string) => {
       path.add(layer);
       for (const [key, value] of ownEntries(layer, prefix)) {
         const name = prefix + key;
@@ -260,8 +272,8 @@ export abstract class Layer {
  * Throws NNError when two fields holding parts map to the same key (`fooBar` and `foo_bar`
  * both give `foo_bar`), naming both fields, the key and where the layer sits (`path`).
  */
-function ownEntries(layer: Layer, path = ""): [string, State | Layer][] {
-  const result: [string, State | Layer][] = [];
+function ownEntries(layer: AnyLayer, path = ""): [string, State | AnyLayer][] {
+  const result: [string, State | AnyLayer][] = [];
   const fieldOfKey = new Map<string, string>();
   const record = layer as unknown as Record<string, unknown>;
   for (const field of Object.keys(record)) {
@@ -291,11 +303,11 @@ function ownEntries(layer: Layer, path = ""): [string, State | Layer][] {
  * Whether `value` is a layer. Outside the class on purpose: a class that names itself in its
  * body is renamed (`_Layer`) by the bundler, and `Layer.name` would say so.
  */
-function isLayer(value: unknown): value is Layer {
+function isLayer(value: unknown): value is AnyLayer {
   return value instanceof Layer;
 }
 
-function isPart(value: unknown): value is State | Layer {
+function isPart(value: unknown): value is State | AnyLayer {
   return value instanceof Parameter || value instanceof Buffer || value instanceof Layer;
 }
 

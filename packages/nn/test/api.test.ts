@@ -29,6 +29,19 @@ describe("the public API", () => {
       "AdaptiveAvgPool2d",
       "BatchNorm2d",
       "Identity",
+      // wave 2: recurrence
+      "RNN",
+      "LSTM",
+      "GRU",
+      "RNNCell",
+      "LSTMCell",
+      "GRUCell",
+      // wave 2: attention
+      "LayerNorm",
+      "Embedding",
+      "GELU",
+      "SiLU",
+      "MultiheadAttention",
     ];
     const functions = [
       "linear",
@@ -57,6 +70,12 @@ describe("the public API", () => {
       "avgPool2d",
       "adaptiveAvgPool2d",
       "batchNorm",
+      "layerNorm",
+      "embedding",
+      "gelu",
+      "silu",
+      "softplus",
+      "scaledDotProductAttention",
     ];
     const exported = nn as Record<string, unknown>;
     for (const name of [...classes, ...functions])

@@ -459,3 +459,33 @@ describe("bad shapes raise ShapeError naming the op and the shapes, inputs untou
     );
   });
 });
+
+describe("maxPool2d edge cases", () => {
+  it("a NaN wins its window (PyTorch propagates it); -Infinity windows still pick an element", () => {
+    const x = array(
+      [
+        [
+          [
+            [1, Number.NaN, 5, 2],
+            [3, 4, -Infinity, -Infinity],
+          ],
+        ],
+      ],
+      { dtype: "float64" },
+    );
+    const y = maxPool2d(x, [1, 2]).toArray() as number[][][][];
+    expect(y[0]?.[0]?.[0]?.[0]).toBeNaN();
+    expect(y[0]?.[0]?.[0]?.[1]).toBe(5);
+    expect(y[0]?.[0]?.[1]).toEqual([4, -Infinity]);
+    const v = new Variable(x.copy());
+    maxPool2d(v, [1, 2]).backward();
+    expect((v.grad as Variable).toArray()).toEqual([
+      [
+        [
+          [0, 1, 1, 0],
+          [0, 1, 1, 0],
+        ],
+      ],
+    ]);
+  });
+});

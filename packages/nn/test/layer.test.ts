@@ -208,6 +208,38 @@ describe("Layer finds its parts in field order", () => {
     const x = new Random(1).normal(0, 1, [4, 3]);
     expect(arrayEqual(layer.call(x).data, layer.forward(x).data)).toBe(true);
   });
+
+  it("a layer can name other inputs and outputs (a tuple in, a tuple out)", () => {
+    class Pair extends Layer<
+      [x: VariableLike, state?: [VariableLike, VariableLike]],
+      [Variable, Variable]
+    > {
+      inner = new Linear(2, 2, { rng: rng() });
+      forward(x: VariableLike, state?: [VariableLike, VariableLike]): [Variable, Variable] {
+        const y = this.inner.call(x);
+        return state === undefined ? [y, y] : [y.add(state[0]), y.add(state[1])];
+      }
+    }
+    const pair = new Pair();
+    const [a, b]: [Variable, Variable] = pair.call(ones([1, 2]), [ones([1, 2]), zeros([1, 2])]);
+    expect(a.data.sub(b.data).toArray()).toEqual([[1, 1]]);
+    expect(pair.call(ones([1, 2]))[0].shape).toEqual([1, 2]);
+    // @ts-expect-error: the state is a pair, not one array
+    expect(() => pair.call(ones([1, 2]), ones([1, 2]))).toThrow();
+    // The walkers see it like any layer; Sequential's type only takes Variable-to-Variable layers.
+    class Holder extends Layer {
+      pair = new Pair();
+      forward(x: VariableLike): Variable {
+        return this.pair.call(x)[0];
+      }
+    }
+    const holder = new Holder();
+    expect(holder.children()).toEqual([holder.pair]);
+    expect(Object.keys(holder.stateDict())).toEqual(["pair.inner.weight", "pair.inner.bias"]);
+    expect(holder.eval().pair.training).toBe(false);
+    // @ts-expect-error: Sequential chains layers of one Variable to one Variable
+    new Sequential(new Pair());
+  });
 });
 
 describe("zeroGrad, train and eval", () => {

@@ -5,6 +5,7 @@ import { autogradChainSection } from "./autograd-chain";
 import { autogradMemorySection } from "./autograd-memory";
 import { autogradMlpSection } from "./autograd-mlp";
 import { concatSection } from "./concat";
+import { convSection } from "./conv";
 import { im2colSection } from "./im2col";
 import { matmulSection } from "./matmul";
 import { sumSection } from "./sum";
@@ -27,5 +28,6 @@ export const SECTIONS: readonly Section[] = [
   whereSection,
   autogradChainSection,
   autogradMlpSection,
+  convSection,
   autogradMemorySection,
 ];

@@ -1,6 +1,6 @@
-import type { NDArray, SliceSpec } from "@zerograd/ndarray";
+import type { IndexKey as ArrayIndexKey, NDArray, SliceSpec } from "@zerograd/ndarray";
 import * as nd from "@zerograd/ndarray";
-import { Function, type Variable, type VariableLike } from "../internal";
+import { Function, reshape, Variable, type VariableLike } from "../internal";
 
 /** What `take` and `scatterAdd` accept as indices (int32, negatives count from the end). */
 export type Indices = NDArray | readonly number[] | number;
@@ -29,6 +29,47 @@ class Slice extends Function {
     }
     return g;
   }
+}
+
+/**
+ * A key of {@link index}: ndarray's `IndexKey` (a number, `null`, `[start, stop, step]`,
+ * `'...'`, `'newaxis'`, an int32 or bool NDArray), or an int32 or bool Variable standing for its
+ * data (index arrays are never differentiated).
+ */
+export type IndexKey = ArrayIndexKey | Variable;
+
+class Index extends Function {
+  constructor(private readonly keys: readonly ArrayIndexKey[]) {
+    super();
+  }
+
+  forward(x: NDArray): NDArray {
+    return nd.index(x, this.keys);
+  }
+
+  backward(gy: Variable): Variable {
+    // Indexing the flat positions of x with the same keys says where each output element came
+    // from; the gradient adds gy there, so repeated indices accumulate.
+    const x = this.inputs[0] as Variable;
+    const positions = nd.index(
+      nd.arange(x.size, undefined, 1, "int32").reshape(x.shape),
+      this.keys,
+    );
+    return reshape(scatterAdd(nd.zeros([x.size], gy.dtype), positions, gy), x.shape);
+  }
+}
+
+/**
+ * NumPy indexing, `x[k0, k1, ...]` written `index(x, [k0, k1, ...])`: see ndarray's `index`
+ * for the keys and NumPy's rules. Basic keys give a view of x's data. The gradient scatters
+ * back into zeros of x's shape with accumulation (an element picked twice gets both
+ * gradients).
+ */
+export function index(x: VariableLike, keys: readonly IndexKey[]): Variable {
+  const unwrapped = Array.isArray(keys)
+    ? keys.map((k) => (k instanceof Variable ? k.data : k))
+    : (keys as readonly ArrayIndexKey[]);
+  return new Index(unwrapped).apply(x);
 }
 
 class Take extends Function {

@@ -15,29 +15,31 @@ export type SliceSpec =
   | readonly [start?: number | null, stop?: number | null, step?: number | null]
   | null;
 
-function resolveSlice(
+/** `[start, stop, step]` resolved against an axis of `length` (Python slice semantics). */
+export function resolveSlice(
   spec: SliceSpec,
   length: number,
   axis: number,
   shape: readonly number[],
+  op = "slice",
 ): [number, number, number] {
   if (spec === null || spec === undefined) return [0, length, 1];
   if (!Array.isArray(spec) || spec.length > 3) {
     throw new IndexError(
-      `slice: axis ${axis}: expected [start, stop, step] or null, got ${JSON.stringify(spec)}`,
+      `${op}: axis ${axis}: expected [start, stop, step] or null, got ${JSON.stringify(spec)}`,
     );
   }
   const [rawStart, rawStop, rawStep] = spec;
   for (const v of spec) {
     if (v !== null && v !== undefined && !Number.isInteger(v)) {
       throw new DTypeError(
-        `slice: axis ${axis}: slice bounds must be integers, got ${JSON.stringify(spec)}`,
+        `${op}: axis ${axis}: slice bounds must be integers, got ${JSON.stringify(spec)}`,
       );
     }
   }
   const step = rawStep ?? 1;
   if (step === 0)
-    throw new IndexError(`slice: axis ${axis} of shape ${formatShape(shape)}: step cannot be zero`);
+    throw new IndexError(`${op}: axis ${axis} of shape ${formatShape(shape)}: step cannot be zero`);
   const clampIndex = (v: number, lo: number, hi: number) => {
     const i = v < 0 ? v + length : v;
     return Math.min(Math.max(i, lo), hi);
@@ -74,15 +76,22 @@ export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
   specs.forEach((spec, axis) => {
     const length = x.shape[axis] as number;
     const [start, stop, step] = resolveSlice(spec, length, axis, x.shape);
-    const count =
-      step > 0
-        ? Math.max(0, Math.ceil((stop - start) / step))
-        : Math.max(0, Math.ceil((start - stop) / -step));
+    const count = sliceLength(start, stop, step);
     if (count > 0) offset += start * (x.strides[axis] as number);
     shape[axis] = count;
     strides[axis] = (x.strides[axis] as number) * step;
   });
+  // An empty result reads nothing: moving the offset (a zero-size array with negative
+  // strides) could leave the buffer, so keep x's.
+  if (shapeSize(shape) === 0) offset = x.offset;
   return new NDArray(x.data, shape, strides, offset);
+}
+
+/** How many positions a resolved `[start, stop, step]` selects. */
+export function sliceLength(start: number, stop: number, step: number): number {
+  return step > 0
+    ? Math.max(0, Math.ceil((stop - start) / step))
+    : Math.max(0, Math.ceil((start - stop) / -step));
 }
 
 /** Checks int32 indices against `length` and returns them resolved (negatives from the end). */

@@ -1,14 +1,13 @@
 import {
   asVariable,
-  col2im,
   concat,
   div,
   expandDims,
   Function,
   im2col,
   mean,
-  mul,
   reshape,
+  scatterAdd,
   slice,
   squeeze,
   sum,
@@ -16,7 +15,7 @@ import {
   type VariableLike,
 } from "@zerograd/autograd";
 import * as nd from "@zerograd/ndarray";
-import { formatShape, type NDArray, ShapeError } from "@zerograd/ndarray";
+import { convOutputSize, formatShape, NDArray, ShapeError } from "@zerograd/ndarray";
 import { type Pair, pairOf } from "./conv";
 
 /** Options of `maxPool2d`; each size is a number or `[height, width]`. */
@@ -98,15 +97,65 @@ function batched(x: Variable, op: string) {
 }
 
 /**
- * Max pooling as one Function: the windows of the -∞-padded input, their first maximum
- * (PyTorch's tie rule), and a backward that sends each output gradient to that one element
- * through col2im, built from Variable ops so it can be differentiated again.
+ * The flat index into `x` ([N, C, H, W], read row-major) of each window's first maximum, PyTorch's
+ * tie rule, in one pass over the windows: padding is skipped (it reads as −∞), and a NaN wins
+ * its window as in PyTorch. Returns int32 [N, C, OH, OW].
+ */
+function firstMaxima(x: NDArray, window: Window): NDArray {
+  const { kernel, stride, padding, dilation } = window;
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [kh, kw] = kernel;
+  const [sh, sw] = stride;
+  const [ph, pw] = padding;
+  const [dh, dw] = dilation;
+  const oh = convOutputSize(h, kh, sh, ph, dh);
+  const ow = convOutputSize(w, kw, sw, pw, dw);
+  const source = nd.contiguous(x);
+  const values = source.data;
+  const base = source.offset;
+  const indices = new Int32Array(n * c * oh * ow);
+  let out = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const origin = plane * h * w;
+    for (let i = 0; i < oh; i++) {
+      const top = i * sh - ph;
+      for (let j = 0; j < ow; j++) {
+        const left = j * sw - pw;
+        let best = Number.NaN;
+        let at = -1;
+        for (let a = 0; a < kh; a++) {
+          const y = top + a * dh;
+          if (y < 0 || y >= h) continue;
+          for (let b = 0; b < kw; b++) {
+            const z = left + b * dw;
+            if (z < 0 || z >= w) continue;
+            const index = origin + y * w + z;
+            const v = values[base + index] as number;
+            // The first tap seeds the search; a NaN then holds its place.
+            if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        indices[out++] = at;
+      }
+    }
+  }
+  return new NDArray(indices, [n, c, oh, ow]);
+}
+
+/**
+ * Max pooling as one Function (its node reads "MaxPool2d", and exporters read its `window`):
+ * the forward gathers each window's first maximum, found in one pass; the backward
+ * scatter-adds the output gradient to those elements, with Variable ops, so it can be
+ * differentiated again.
  */
 class MaxPool2dFunction extends Function {
-  /** [N, C, kH·kW, OH, OW]: 1 at each window's chosen element. */
+  /** int32 [N, C, OH, OW]: the flat input index each output took. */
   private chosen: NDArray | null = null;
 
-  constructor(private readonly window: Window) {
+  constructor(readonly window: Window) {
     super();
   }
 
@@ -115,48 +164,24 @@ class MaxPool2dFunction extends Function {
   }
 
   forward(x: NDArray): NDArray {
-    const { kernel, stride, padding, dilation } = this.window;
-    const [n, c] = x.shape as [number, number];
-    const [ph, pw] = padding;
-    const padded =
-      ph === 0 && pw === 0
-        ? x
-        : nd.pad(
-            x,
-            [
-              [0, 0],
-              [0, 0],
-              [ph, ph],
-              [pw, pw],
-            ],
-            -Infinity,
-          );
-    const cols = nd.im2col(padded, kernel, stride, 0, false, dilation);
-    const [, , , , oh, ow] = cols.shape as number[];
-    const taps = nd.reshape(cols, [n, c, kernel[0] * kernel[1], oh as number, ow as number]);
-    const tapIndex = nd.arange(0, kernel[0] * kernel[1], 1, { dtype: "int32" });
-    const first = nd.argmax(taps, 2, true);
-    this.chosen = nd.astype(nd.equal(nd.reshape(tapIndex, [1, 1, -1, 1, 1]), first), x.dtype);
-    return nd.max(taps, 2);
+    const chosen = firstMaxima(x, this.window);
+    this.chosen = chosen;
+    return nd.reshape(nd.take(nd.reshape(nd.contiguous(x), [-1]), chosen), chosen.shape);
   }
 
   backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
-    const { kernel, stride, padding, dilation } = this.window;
-    const [n, c, h, w] = x.shape as [number, number, number, number];
-    const [oh, ow] = gy.shape.slice(2) as [number, number];
-    const spread = mul(this.chosen as NDArray, expandDims(gy, 2));
-    const cols = reshape(spread, [n, c, kernel[0], kernel[1], oh, ow]);
-    const [ph, pw] = padding;
-    const image = col2im(cols, [n, c, h + 2 * ph, w + 2 * pw], kernel, stride, 0, false, dilation);
-    return ph === 0 && pw === 0 ? image : slice(image, [null, null, [ph, ph + h], [pw, pw + w]]);
+    const chosen = nd.reshape(this.chosen as NDArray, [-1]);
+    const flat = scatterAdd(nd.zeros([x.size], gy.dtype), chosen, reshape(gy, [-1]));
+    return reshape(flat, x.shape);
   }
 }
 
 /**
  * 2-D max pooling, PyTorch's `F.max_pool2d`: x `[N, C, H, W]` (or unbatched `[C, H, W]`) →
  * `[N, C, OH, OW]`, each output the largest element of its window, padding reading as −∞.
- * Where a window holds several maxima the first (row-major) gets the gradient, as in PyTorch.
+ * Where a window holds several maxima the first (row-major) gets the gradient, as in PyTorch;
+ * it is computed as the gather of each window's first maximum.
  * Throws ShapeError for a wrong rank, bad sizes, padding over half the kernel, or a window
  * larger than the padded input.
  */

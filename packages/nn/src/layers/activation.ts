@@ -1,5 +1,7 @@
 import { tanh, type Variable, type VariableLike } from "@zerograd/autograd";
+import { NNError } from "../errors";
 import { leakyRelu, relu, sigmoid, softmax } from "../functional/activation";
+import { type GeluOptions, gelu, silu } from "../functional/gelu";
 import { Layer } from "../layer";
 
 /** `relu` as a layer (PyTorch's `nn.ReLU`). */
@@ -42,5 +44,32 @@ export class Softmax extends Layer {
 
   forward(x: VariableLike): Variable {
     return softmax(x, this.axis);
+  }
+}
+
+/** `gelu` as a layer (PyTorch's `nn.GELU`), exact by default or `{ approximate: "tanh" }`. */
+export class GELU extends Layer {
+  readonly approximate: "none" | "tanh";
+
+  constructor(options: GeluOptions = {}) {
+    super();
+    const { approximate = "none" } = options;
+    if (approximate !== "none" && approximate !== "tanh") {
+      throw new NNError(
+        `GELU: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`,
+      );
+    }
+    this.approximate = approximate;
+  }
+
+  forward(x: VariableLike): Variable {
+    return gelu(x, { approximate: this.approximate });
+  }
+}
+
+/** `silu` as a layer (PyTorch's `nn.SiLU`). */
+export class SiLU extends Layer {
+  forward(x: VariableLike): Variable {
+    return silu(x);
   }
 }
