@@ -109,8 +109,8 @@ abstract class CellBase extends Layer<
   weightHh: Parameter;
   biasIh: Parameter | null;
   biasHh: Parameter | null;
-  protected readonly kind: Kind;
-  protected readonly nonlinearity: "tanh" | "relu";
+  private readonly kind: Kind;
+  private readonly nonlinearity: "tanh" | "relu";
 
   constructor(
     kind: Kind,
@@ -242,8 +242,8 @@ abstract class RecurrentBase extends Layer<
   readonly numLayers: number;
   readonly batchFirst: boolean;
   readonly dropout: number;
-  protected readonly kind: Kind;
-  protected readonly nonlinearity: "tanh" | "relu";
+  private readonly kind: Kind;
+  private readonly nonlinearity: "tanh" | "relu";
   private readonly rng: Random;
 
   constructor(
