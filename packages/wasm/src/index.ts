@@ -1,0 +1,127 @@
+import { engine, jsEngine, setEngine } from "@zerograd/ndarray";
+import {
+  createWasmEngine,
+  DEFAULT_THRESHOLDS,
+  type Kernels,
+  type Thresholds,
+  type WasmEngine,
+} from "./engine";
+import { plainKernels, sharedKernels } from "./generated/kernels";
+import { coreCount, threadsUnavailable } from "./platform";
+import { Pool } from "./pool";
+
+export {
+  DEFAULT_THRESHOLDS,
+  type Thresholds,
+  type WasmEngine,
+  type WasmEngineState,
+} from "./engine";
+
+/** Options of `useWasm`. */
+export interface UseWasmOptions {
+  /**
+   * Threads that share the work, the calling one included (default: the number of cores; 1
+   * where SharedArrayBuffer is unavailable, as on a page without cross-origin isolation).
+   */
+  readonly threads?: number;
+  /** Where the kernels and the threads take over (tests set them to 0 to run everything there). */
+  readonly thresholds?: Partial<Thresholds>;
+}
+
+/** Which engine runs the kernels, on how many threads, and why not more. */
+export interface EngineInfo {
+  /** "js" (ndarray's own loops) or "wasm". */
+  readonly engine: string;
+  readonly threads: number;
+  /** Whether WebAssembly SIMD kernels are active. */
+  readonly simd: boolean;
+  /** Why threads are fewer than asked, when they are. */
+  readonly note?: string;
+}
+
+const INITIAL_PAGES = 17;
+const MAXIMUM_PAGES = 32768;
+
+let current: LoadedWasm | undefined;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** A WebAssembly engine that is not active yet, with its workers; `stop` ends them. */
+export interface LoadedWasm {
+  readonly engine: WasmEngine;
+  /** Why threads are fewer than asked, when they are. */
+  readonly note?: string;
+  stop(): void;
+}
+
+/** Compiles the kernels and starts the workers, without making the engine active. */
+export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm> {
+  const asked = options.threads ?? coreCount();
+  if (!Number.isInteger(asked) || asked < 1 || asked > 64) {
+    throw new RangeError(`useWasm: threads must be an integer in [1, 64], got ${asked}`);
+  }
+  const unavailable = asked > 1 ? threadsUnavailable() : undefined;
+  const threads = unavailable === undefined ? asked : 1;
+  const shared = threads > 1;
+  const module = await WebAssembly.compile(decode(shared ? sharedKernels : plainKernels));
+  const memory = new WebAssembly.Memory({
+    initial: INITIAL_PAGES,
+    maximum: MAXIMUM_PAGES,
+    ...(shared ? { shared: true } : {}),
+  });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  const pool = shared ? await Pool.start(module, memory, kernels, threads) : undefined;
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const engine = createWasmEngine(memory, kernels, pool, thresholds);
+  return {
+    engine,
+    ...(unavailable === undefined ? {} : { note: unavailable }),
+    stop: () => pool?.stop(),
+  };
+}
+
+/**
+ * Makes the WebAssembly engine the one every op runs on, with `threads` threads over shared
+ * memory. Calling it again replaces the engine (and its workers). Resolves with what became
+ * active.
+ */
+export async function useWasm(options: UseWasmOptions = {}): Promise<EngineInfo> {
+  const loaded = await loadWasm(options);
+  stopWasm();
+  current = loaded;
+  setEngine(loaded.engine);
+  return engineInfo();
+}
+
+/** Goes back to the JavaScript engine and stops the workers. */
+export function stopWasm(): void {
+  if (current === undefined) return;
+  if (engine() === current.engine) setEngine(jsEngine);
+  current.stop();
+  current = undefined;
+}
+
+/** The engine in use now. */
+export function engineInfo(): EngineInfo {
+  const active = engine();
+  if (current !== undefined && active === current.engine) {
+    return {
+      engine: "wasm",
+      threads: current.engine.state.threads,
+      simd: true,
+      ...(current.note ? { note: current.note } : {}),
+    };
+  }
+  return { engine: active.name, threads: 1, simd: false };
+}
+
+/** The active wasm engine, for tests and benchmarks (undefined when `useWasm` has not run). */
+export function wasmEngine(): WasmEngine | undefined {
+  return current?.engine;
+}
