@@ -7,6 +7,7 @@ import {
   scalar,
   type TypedArray,
 } from "@zerograd/ndarray";
+import type { WasmMemory } from "./host";
 import { CONTROL_BASE, type Job, type Kernel, type KernelName, type Pool } from "./pool";
 
 // Op codes of assembly/map.ts.
@@ -70,7 +71,7 @@ export interface Kernels extends Record<KernelName, Kernel> {
  */
 class Arena {
   private top = ARENA_BASE;
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  constructor(private readonly memory: WasmMemory) {}
 
   reset(): void {
     this.top = ARENA_BASE;
@@ -97,12 +98,7 @@ class Arena {
   }
 }
 
-function view(
-  memory: WebAssembly.Memory,
-  like: FloatArray,
-  at: number,
-  length: number,
-): FloatArray {
+function view(memory: WasmMemory, like: FloatArray, at: number, length: number): FloatArray {
   return like instanceof Float32Array
     ? new Float32Array(memory.buffer, at, length)
     : new Float64Array(memory.buffer, at, length);
@@ -140,7 +136,7 @@ export interface WasmEngine extends Engine {
  * pool's threads when large); every other call goes to the JavaScript engine, the reference.
  */
 export function createWasmEngine(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   kernels: Kernels,
   pool: Pool | undefined,
   thresholds: Thresholds = DEFAULT_THRESHOLDS,

@@ -7,6 +7,7 @@ import {
   type WasmEngine,
 } from "./engine";
 import { plainKernels, sharedKernels } from "./generated/kernels";
+import { host } from "./host";
 import { coreCount, threadsUnavailable } from "./platform";
 import { Pool } from "./pool";
 
@@ -45,7 +46,7 @@ const MAXIMUM_PAGES = 32768;
 let current: LoadedWasm | undefined;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
+  const text = host.atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -68,13 +69,13 @@ export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm
   const unavailable = asked > 1 ? threadsUnavailable() : undefined;
   const threads = unavailable === undefined ? asked : 1;
   const shared = threads > 1;
-  const module = await WebAssembly.compile(decode(shared ? sharedKernels : plainKernels));
-  const memory = new WebAssembly.Memory({
+  const module = await host.WebAssembly.compile(decode(shared ? sharedKernels : plainKernels));
+  const memory = new host.WebAssembly.Memory({
     initial: INITIAL_PAGES,
     maximum: MAXIMUM_PAGES,
     ...(shared ? { shared: true } : {}),
   });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const instance = await host.WebAssembly.instantiate(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   const pool = shared ? await Pool.start(module, memory, kernels, threads) : undefined;
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };

@@ -13,6 +13,8 @@ interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
 }
 
+import { host } from "./host";
+
 /** Node's `require` for built-ins (Node >= 20.16), or undefined elsewhere. */
 function builtin<T>(id: string): T | undefined {
   const process = (globalThis as { process?: NodeProcess }).process;
@@ -24,8 +26,7 @@ function builtin<T>(id: string): T | undefined {
 export function coreCount(): number {
   const os = builtin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
   if (os !== undefined) return os.availableParallelism?.() ?? os.cpus().length;
-  const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return navigator?.hardwareConcurrency ?? 1;
+  return host.navigator?.hardwareConcurrency ?? 1;
 }
 
 /** Why worker threads cannot run here, or undefined when they can. */
@@ -34,12 +35,12 @@ export function threadsUnavailable(): string | undefined {
     return "SharedArrayBuffer is unavailable (a page needs cross-origin isolation: COOP/COEP headers)";
   }
   try {
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    new host.WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   } catch {
     return "shared WebAssembly memory is unavailable";
   }
   const isNode = builtin<unknown>("node:worker_threads") !== undefined;
-  if (!isNode && typeof Worker === "undefined") return "Web Workers are unavailable";
+  if (!isNode && host.Worker === undefined) return "Web Workers are unavailable";
   return undefined;
 }
 
@@ -80,9 +81,11 @@ export function spawnWorker(source: string): HostWorker {
       stop: () => void worker.terminate(),
     };
   }
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const Worker = host.Worker;
+  if (Worker === undefined) throw new Error("Web Workers are unavailable");
+  const url = host.URL.createObjectURL(new host.Blob([source], { type: "text/javascript" }));
   const worker = new Worker(url);
-  URL.revokeObjectURL(url);
+  host.URL.revokeObjectURL(url);
   return {
     post: (message) => worker.postMessage(message),
     first: () =>

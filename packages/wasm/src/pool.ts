@@ -1,3 +1,4 @@
+import type { WasmMemory, WasmModule } from "./host";
 import { canBlock, type HostWorker, spawnWorker } from "./platform";
 
 /** The kernels a job can name, by index (the worker's table is built from the same list). */
@@ -75,15 +76,15 @@ export class Pool {
   private sequence = 0;
 
   private constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     private readonly workers: readonly HostWorker[],
     private readonly local: Readonly<Record<KernelName, Kernel>>,
   ) {}
 
   /** Starts `threads - 1` workers (the caller is the first thread) and waits until they run. */
   static async start(
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
+    module: WasmModule,
+    memory: WasmMemory,
     local: Readonly<Record<KernelName, Kernel>>,
     threads: number,
   ): Promise<Pool> {
