@@ -328,6 +328,144 @@ const chapters: Record<string, Block[]> = {
       prints: [[near(0.77, 2), near(0.248, 2), near(0.046, 2)], 1],
     },
   ],
+  "08-rnns.md": [
+    // the closed form tanh(1), tanh(0.5·tanh(1)), …, to float32's digits
+    {
+      topic: "the recurrence, by hand",
+      prints: [
+        [
+          near(Math.tanh(1), 6),
+          near(Math.tanh(0.5 * Math.tanh(1)), 6),
+          near(Math.tanh(0.5 * Math.tanh(0.5 * Math.tanh(1))), 6),
+        ],
+        [1, 1],
+      ],
+    },
+    {
+      topic: "shapes",
+      prints: [
+        [
+          [2, 7, 5],
+          [2, 2, 5],
+          [2, 2, 5],
+        ],
+        [
+          [7, 2, 5],
+          [1, 2, 5],
+        ],
+      ],
+    },
+    {
+      topic: "state dicts",
+      prints: [
+        ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"],
+        [
+          [20, 3],
+          [20, 5],
+        ],
+        [15, 5],
+      ],
+    },
+    { topic: "a cell along a sequence", prints: [true] },
+    {
+      topic: "SeqDataLoader",
+      prints: [
+        5,
+        [
+          [0, 5],
+          [1, 6],
+          [2, 7],
+          [3, 8],
+          [4, 9],
+        ],
+      ],
+    },
+    // float32 training: compared to 2 decimals, as chapter 7
+    {
+      topic: "truncated BPTT on the sin curve",
+      prints: [[near(0.502, 2), near(0.135, 2), near(0.043, 2), near(0.022, 2)], near(0.005, 2)],
+    },
+  ],
+  "09-attention.md": [
+    {
+      topic: "scaled dot-product attention",
+      prints: [
+        [
+          [0.768, 0.045, 0.187],
+          [0.045, 0.768, 0.187],
+          [0.333, 0.333, 0.333],
+        ],
+      ],
+    },
+    {
+      topic: "bool, float and causal masks",
+      prints: [
+        [
+          [1, 0, 0],
+          [0.056, 0.944, 0],
+          [0.333, 0.333, 0.333],
+        ],
+        [true, true],
+      ],
+    },
+    {
+      topic: "MultiheadAttention",
+      prints: [
+        ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"],
+        [[24, 8], 4],
+        [
+          [2, 5, 8],
+          [2, 5, 5],
+        ],
+      ],
+    },
+    {
+      topic: "keyPaddingMask",
+      prints: [
+        0,
+        [
+          [1, 1, 1, 1, 1],
+          [1, 1, 1, 1, 1],
+        ],
+      ],
+    },
+    {
+      topic: "LayerNorm and GELU",
+      prints: [
+        [
+          [-1.342, -0.447, 0.447, 1.342],
+          [-1.342, -0.447, 0.447, 1.342],
+        ],
+        ["weight", "bias"],
+        [[-0.004, -0.159, 0, 0.841, 2.996]],
+        [[-0.004, -0.159, 0, 0.841, 2.996]],
+      ],
+    },
+    {
+      topic: "a pre-LN transformer block",
+      prints: [
+        [2, 5, 8],
+        [12, 872],
+      ],
+    },
+    { topic: "positions", prints: [true, false] },
+    // float32 training: compared to 2 decimals, which another engine's exp also meets
+    {
+      topic: "causal language modelling",
+      prints: [[near(3.437, 2), near(0.586, 2), near(0.467, 2), near(0.464, 2), near(0.463, 2)]],
+    },
+    { topic: "the causal mask hides the future", prints: [true] },
+    {
+      topic: "sampling with a temperature",
+      prints: [
+        [0.5, [0.867, 0.117, 0.016]],
+        [1, [0.665, 0.245, 0.09]],
+        [2, [0.506, 0.307, 0.186]],
+        [660, 251, 89],
+        ["elijah", "elijah", "olivia", "mia", "mia", "ethan"],
+      ],
+    },
+  ],
 };
 
 const url = (file: string) => new URL(`../guide/${file}`, import.meta.url);

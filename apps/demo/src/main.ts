@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import demoPackage from "../package.json" with { type: "json" };
 import { AUTOGRAD_DEFAULTS, autograd } from "./commands/autograd";
 import { CNN_DEFAULTS, cnn } from "./commands/cnn";
+import { LSTM_DEFAULTS, lstm } from "./commands/lstm";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
 import { NAMES_DEFAULTS, names } from "./commands/names";
 import { type PredictOptions, predict } from "./commands/predict";
@@ -30,6 +31,7 @@ export const COMMANDS = [
   "predict",
   "spiral",
   "sin",
+  "lstm",
   "names",
   "autograd",
   "rosenbrock",
@@ -227,6 +229,32 @@ function buildProgram(io: Io): Command {
     .addOption(out(SIN_DEFAULTS.out))
     .addOption(json())
     .action(run((options: typeof SIN_DEFAULTS) => sin(options, printer)));
+
+  program
+    .command("lstm")
+    .description(
+      "an LSTM learns the book's noisy sin curve (truncated BPTT); draw its prediction of cos",
+    )
+    .option("--epochs <n>", "passes over the series", positiveInteger, LSTM_DEFAULTS.epochs)
+    .option(
+      "--batch-size <n>",
+      "parallel streams the series is cut into",
+      positiveInteger,
+      LSTM_DEFAULTS.batchSize,
+    )
+    .option("--hidden <n>", "hidden units of the LSTM", positiveInteger, LSTM_DEFAULTS.hidden)
+    .option(
+      "--bptt-length <n>",
+      "time steps per truncated backpropagation",
+      positiveInteger,
+      LSTM_DEFAULTS.bpttLength,
+    )
+    .option("--lr <x>", "learning rate", positiveNumber, LSTM_DEFAULTS.lr)
+    .addOption(optimizer(LSTM_DEFAULTS.optimizer))
+    .addOption(seed(LSTM_DEFAULTS.seed))
+    .addOption(out(LSTM_DEFAULTS.out))
+    .addOption(json())
+    .action(run((options: typeof LSTM_DEFAULTS) => lstm(options, printer)));
 
   program
     .command("names")

@@ -126,6 +126,17 @@ describe("help", () => {
         "--json",
       ],
       sin: ["--iterations", "--lr", "--hidden", "--optimizer", "--seed", "--out", "--json"],
+      lstm: [
+        "--epochs",
+        "--batch-size",
+        "--hidden",
+        "--bptt-length",
+        "--lr",
+        "--optimizer",
+        "--seed",
+        "--out",
+        "--json",
+      ],
       names: [
         "--epochs",
         "--batch-size",
@@ -185,11 +196,18 @@ describe("counts of one are singular", () => {
     expect(spiral.lines[0]).toContain("batch 30, 1 epoch, seed 0");
     const sin = await run("sin", "--iterations", "1", "--out", out);
     expect(sin.lines[0]).toContain("1 full-batch iteration, seed 0");
+    const lstm = await run(
+      "lstm",
+      ...["--epochs", "1", "--bptt-length", "1", "--batch-size", "999", "--hidden", "4"],
+      ...["--out", out],
+    );
+    expect(lstm.lines[0]).toContain("truncated BPTT every 1 step, 1 epoch, seed 0");
+    expect(lstm.lines[1]).toContain("999 streams 1 step apart, 1 batch per epoch");
     const rosenbrock = await run("rosenbrock", "--iterations", "1");
     expect(rosenbrock.lines[0]).toMatch(/, 1 iteration$/);
     const autograd = await run("autograd", "--order", "1", "--out", out);
     expect(autograd.stdout).toContain("3. the first derivative of tanh at x = 1");
-    for (const result of [mnist, spiral, sin, rosenbrock, autograd]) {
+    for (const result of [mnist, spiral, sin, lstm, rosenbrock, autograd]) {
       expect(result.status).toBe(0);
       expect(result.stdout).not.toMatch(/\b1 (epoch|step|iteration|derivative|node)s\b/);
     }
