@@ -2,7 +2,13 @@ import { LIBRARY_LABEL, type Library } from "./impl";
 import { FAMILIES, familyRatios, heading, type ProbeLookup } from "./report";
 import { fmt, type Lookup } from "./results";
 import type { BenchCase, CaseResult } from "./section";
-import { FLAT_ID, growth, HEAP_GROWTH_LIMIT_BYTES, LEAK_ID } from "./sections/autograd-memory";
+import {
+  FLAT_ID,
+  growth,
+  HEAP_GROWTH_LIMIT_BYTES,
+  LEAK_ID,
+  WASM_ID,
+} from "./sections/autograd-memory";
 import { MLP_STEP_ID, MLP_STEP_LIMIT } from "./sections/autograd-mlp";
 import { STEP_ID as CNN_STEP_ID } from "./sections/conv";
 import { EXP_ID as UNARY_EXP_ID } from "./sections/unary";
@@ -134,7 +140,7 @@ function chainLinearity(run: Run, shortOps: number, longOps: number, limit: numb
   return verdict(b / a <= limit, `${fmt(b / a)}× (${fmt(a)} → ${fmt(b)} µs/op)`);
 }
 
-type Memory = "heap" | "arrayBuffers";
+type Memory = "heap" | "arrayBuffers" | "wasm";
 
 /** Growth of one memory measure over a probe; `leak` turns the test around (the control). */
 function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Verdict {
@@ -152,6 +158,19 @@ function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Ve
   return leak
     ? verdict(bytes >= HEAP_GROWTH_LIMIT_BYTES, `${shown}: the check sees a kept graph`)
     : verdict(bytes < HEAP_GROWTH_LIMIT_BYTES, shown);
+}
+
+function wasmMemoryFlat(run: Run): Verdict {
+  const r = run.probes(WASM_ID);
+  if (!r) return { status: run.probeIds.has(WASM_ID) ? "FAIL" : "n/a", detail: "not run" };
+  if (r.error) return { status: "FAIL", detail: `error: ${r.error}` };
+  const g = growth(r);
+  if (!g) return { status: "FAIL", detail: "incomplete series" };
+  const last = r.points.at(-1)?.wasmBytes ?? 0;
+  return verdict(
+    g.wasm === 0,
+    `${(g.wasm / 2 ** 20).toFixed(2)} MB growth (${(last / 2 ** 20).toFixed(2)} MB in all)`,
+  );
 }
 
 function correctness(results: readonly CaseResult[]): Verdict {
@@ -257,6 +276,11 @@ export function targetsTable(
       "zg-wasm: conv2d forward + backward ≥ 3× the js engine",
       speedup(run, CNN_STEP_ID, "wasm", "zerograd", 3),
     ],
+    [
+      `zg-wasm: heap flat over 10k MLP steps (batch 128) < ${limitMb} MB`,
+      memoryGrowth(run, WASM_ID, "heap"),
+    ],
+    ["zg-wasm: wasm memory does not grow from 1k to 10k steps", wasmMemoryFlat(run)],
     ["every zerograd result (js and wasm engines) matches its reference", correctness(results)],
   ];
   const lines = [heading("targets")];

@@ -6,7 +6,7 @@ import {
   type Thresholds,
   type WasmEngine,
 } from "./engine";
-import { plainKernels, sharedKernels } from "./generated/kernels";
+import { kernels as kernelsBase64 } from "./generated/kernels";
 import { host } from "./host";
 import { coreCount, threadsUnavailable } from "./platform";
 import { Pool } from "./pool";
@@ -52,6 +52,49 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Reads an unsigned LEB128 at `at`: [value, next position]. */
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = bytes[at++] as number;
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
+/**
+ * The module with its memory import made plain (not shared), for hosts without shared memory:
+ * the limits flag 0x03 (shared, with a maximum) becomes 0x01 in place.
+ */
+function unshared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const out = bytes.slice();
+  let at = 8; // magic and version
+  while (at < out.length) {
+    const id = out[at] as number;
+    const [size, body] = leb(out, at + 1);
+    if (id === 2) {
+      let [count, p] = leb(out, body);
+      for (; count > 0; count--) {
+        for (let name = 0; name < 2; name++) {
+          const [length, next] = leb(out, p);
+          p = next + length;
+        }
+        const kind = out[p++] as number;
+        if (kind === 2 && out[p] === 0x03) {
+          out[p] = 0x01;
+          return out;
+        }
+        if (kind !== 2) break; // the kernels import their memory only
+      }
+    }
+    at = body + size;
+  }
+  throw new Error("@zerograd/wasm: the kernels import no shared memory");
+}
+
 /** A WebAssembly engine that is not active yet, with its workers; `stop` ends them. */
 export interface LoadedWasm {
   readonly engine: WasmEngine;
@@ -69,7 +112,8 @@ export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm
   const unavailable = asked > 1 ? threadsUnavailable() : undefined;
   const threads = unavailable === undefined ? asked : 1;
   const shared = threads > 1;
-  const module = await host.WebAssembly.compile(decode(shared ? sharedKernels : plainKernels));
+  const bytes = decode(kernelsBase64);
+  const module = await host.WebAssembly.compile(shared ? bytes : unshared(bytes));
   const memory = new host.WebAssembly.Memory({
     initial: INITIAL_PAGES,
     maximum: MAXIMUM_PAGES,
