@@ -117,23 +117,39 @@ export function batchLoss(model: NameGpt, names: readonly string[], vocabulary: 
   };
 }
 
+/**
+ * The loss summed over the real characters of `names` (nats) and their count, with grad off,
+ * in eval mode: one part of a validation loss, for callers that spread it over time.
+ */
+export function summedLoss(
+  model: NameGpt,
+  names: readonly string[],
+  vocabulary: readonly string[],
+): { total: number; count: number } {
+  model.eval();
+  try {
+    return noGrad(() => {
+      const { loss, count } = batchLoss(model, names, vocabulary);
+      return { total: loss.item() * count, count };
+    });
+  } finally {
+    model.train();
+  }
+}
+
 /** Validation (or any) loss in nats per character, with grad off, in eval mode. */
 export function meanLoss(
   model: NameGpt,
   names: readonly string[],
   vocabulary: readonly string[],
 ): number {
-  model.eval();
   let total = 0;
   let count = 0;
-  noGrad(() => {
-    for (let start = 0; start < names.length; start += 256) {
-      const part = batchLoss(model, names.slice(start, start + 256), vocabulary);
-      total += part.loss.item() * part.count;
-      count += part.count;
-    }
-  });
-  model.train();
+  for (let start = 0; start < names.length; start += 256) {
+    const part = summedLoss(model, names.slice(start, start + 256), vocabulary);
+    total += part.total;
+    count += part.count;
+  }
   return total / count;
 }
 
