@@ -328,6 +328,64 @@ const chapters: Record<string, Block[]> = {
       prints: [[near(0.77, 2), near(0.248, 2), near(0.046, 2)], 1],
     },
   ],
+  "08-rnns.md": [
+    // the closed form tanh(1), tanh(0.5·tanh(1)), …, to float32's digits
+    {
+      topic: "the recurrence, by hand",
+      prints: [
+        [
+          near(Math.tanh(1), 6),
+          near(Math.tanh(0.5 * Math.tanh(1)), 6),
+          near(Math.tanh(0.5 * Math.tanh(0.5 * Math.tanh(1))), 6),
+        ],
+        [1, 1],
+      ],
+    },
+    {
+      topic: "shapes",
+      prints: [
+        [
+          [2, 7, 5],
+          [2, 2, 5],
+          [2, 2, 5],
+        ],
+        [
+          [7, 2, 5],
+          [1, 2, 5],
+        ],
+      ],
+    },
+    {
+      topic: "state dicts",
+      prints: [
+        ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"],
+        [
+          [20, 3],
+          [20, 5],
+        ],
+        [15, 5],
+      ],
+    },
+    { topic: "a cell along a sequence", prints: [true] },
+    {
+      topic: "SeqDataLoader",
+      prints: [
+        5,
+        [
+          [0, 5],
+          [1, 6],
+          [2, 7],
+          [3, 8],
+          [4, 9],
+        ],
+      ],
+    },
+    // float32 training: compared to 2 decimals, as chapter 7
+    {
+      topic: "truncated BPTT on the sin curve",
+      prints: [[near(0.502, 2), near(0.135, 2), near(0.043, 2), near(0.022, 2)], near(0.005, 2)],
+    },
+  ],
   "09-attention.md": [
     {
       topic: "scaled dot-product attention",

@@ -1,8 +1,9 @@
 import { spiral } from "@zerograd/data";
-import { Random } from "@zerograd/ndarray";
+import { engine, Random } from "@zerograd/ndarray";
 import { crossEntropy, Linear, ReLU, Sequential } from "@zerograd/nn";
 import { decodeOnnx, toOnnx } from "@zerograd/onnx";
 import { Adam } from "@zerograd/optim";
+import { type EngineInfo, stopWasm, useWasm } from "@zerograd/wasm";
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -40,4 +41,25 @@ export function train(options: TrainOptions = {}): number[] {
     throw new Error(`train: the ONNX export has nodes ${nodes.join()}`);
   }
   return losses;
+}
+
+/**
+ * `train` on @zerograd/wasm's engine, every float map and product in its kernels (no size
+ * thresholds), with `threads` threads where the page may share memory (one otherwise, and
+ * `info.note` says why). Returns the losses and what ran; the JavaScript engine is back after.
+ */
+export async function trainOnWasm(
+  options: TrainOptions & { threads?: number } = {},
+): Promise<{ losses: number[]; info: EngineInfo }> {
+  const info = await useWasm({
+    threads: options.threads ?? 2,
+    thresholds: { map: 0, gemm: 0, splitMap: 0, splitGemm: 0 },
+  });
+  try {
+    // The engine this file's ndarray runs on: one ndarray in the bundle, shared with the engine.
+    if (engine().name !== "wasm") throw new Error(`trainOnWasm: ${engine().name} engine active`);
+    return { losses: train(options), info };
+  } finally {
+    stopWasm();
+  }
 }

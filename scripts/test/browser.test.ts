@@ -39,7 +39,16 @@ const chromiumArgs = [
   "--disable-sync",
 ];
 
-type Result = { losses: number[]; userAgent: string } | { error: string };
+interface EngineInfo {
+  engine: string;
+  threads: number;
+  note?: string;
+}
+type Result =
+  | { losses: number[]; wasm: { losses: number[]; info: EngineInfo }; userAgent: string }
+  | { error: string };
+/** The wasm engine's float32 sums run in another order than the JavaScript engine's. */
+const WASM_RTOL = 1e-4;
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -47,7 +56,11 @@ const page = `<!doctype html>
 <link rel="icon" href="data:,">
 <script type="module">
 import("./train.js").then(
-  (m) => { window.__result = { losses: m.train({ seed: ${SEED}, steps: ${STEPS} }), userAgent: navigator.userAgent }; },
+  async (m) => {
+    const losses = m.train({ seed: ${SEED}, steps: ${STEPS} });
+    const wasm = await m.trainOnWasm({ seed: ${SEED}, steps: ${STEPS}, threads: 2 });
+    window.__result = { losses, wasm, userAgent: navigator.userAgent };
+  },
   (e) => { window.__result = { error: String((e && e.stack) || e) }; },
 ).catch((e) => { window.__result = { error: String((e && e.stack) || e) }; });
 </script>
@@ -114,7 +127,15 @@ describe("browser: training in headless Chromium", () => {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { "content-type": route[0], "cache-control": "no-store" }).end(route[1]);
+      // Cross-origin isolated, so that the page may share memory with its workers.
+      res
+        .writeHead(200, {
+          "content-type": route[0],
+          "cache-control": "no-store",
+          "cross-origin-opener-policy": "same-origin",
+          "cross-origin-embedder-policy": "require-corp",
+        })
+        .end(route[1]);
     });
     const s = server;
     await new Promise<void>((done) => s.listen(0, "127.0.0.1", done));
@@ -161,8 +182,18 @@ describe("browser: training in headless Chromium", () => {
       maxDiff = Math.max(maxDiff, diff);
       expect(diff, `step ${i}: browser ${w} vs node ${n}`).toBeLessThanOrEqual(RTOL * Math.abs(n));
     }
+    // The same training on the wasm engine, with two threads (Web Workers over shared memory).
+    expect(result.wasm.info).toMatchObject({ engine: "wasm", threads: 2 });
+    let wasmDiff = 0;
+    for (let i = 0; i < STEPS; i++) {
+      const [w, n] = [result.wasm.losses[i] as number, node[i] as number];
+      wasmDiff = Math.max(wasmDiff, Math.abs(w - n));
+      expect(Math.abs(w - n), `wasm step ${i}: ${w} vs ${n}`).toBeLessThanOrEqual(
+        WASM_RTOL * Math.abs(n),
+      );
+    }
     console.log(
-      `browser test: ${result.userAgent}; loss ${first.toFixed(6)} → ${last.toFixed(6)} in ${STEPS} steps; max |browser − node| = ${maxDiff}`,
+      `browser test: ${result.userAgent}; loss ${first.toFixed(6)} → ${last.toFixed(6)} in ${STEPS} steps; max |browser − node| = ${maxDiff}; wasm engine (2 threads) max |wasm − node| = ${wasmDiff}`,
     );
   });
 });

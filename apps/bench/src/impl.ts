@@ -1,12 +1,18 @@
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { NDArray } from "@zerograd/ndarray";
 
-/** The implementations compared. `js` is the hand-written loop; it runs in zerograd's process. */
-export type Library = "zerograd" | "js" | "tfjs-cpu" | "tfjs-wasm";
+/**
+ * The implementations compared. `zerograd` runs on ndarray's JavaScript engine, `wasm` and
+ * `wasm-1t` on @zerograd/wasm with two threads and one; `js` is the hand-written loop. These
+ * four run interleaved in one process.
+ */
+export type Library = "zerograd" | "wasm" | "wasm-1t" | "js" | "tfjs-cpu" | "tfjs-wasm";
 
 /** How the report names each library. */
 export const LIBRARY_LABEL: Record<Library, string> = {
   zerograd: "zerograd",
+  wasm: "zg-wasm",
+  "wasm-1t": "zg-wasm 1t",
   js: "plain JS",
   "tfjs-cpu": "tfjs-cpu",
   "tfjs-wasm": "tfjs-wasm",

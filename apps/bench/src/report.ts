@@ -2,7 +2,7 @@ import { LIBRARY_LABEL, type Library } from "./impl";
 import { fmt, type Lookup, trustedMs, versus } from "./results";
 import type { BenchCase, CaseResult, Family, ProbeResult, Section } from "./section";
 
-const LIBS: readonly Library[] = ["zerograd", "js", "tfjs-cpu", "tfjs-wasm"];
+const LIBS: readonly Library[] = ["zerograd", "wasm", "wasm-1t", "js", "tfjs-cpu", "tfjs-wasm"];
 
 /** A heading line padded with rules to a fixed width. */
 export function heading(text: string): string {
@@ -49,8 +49,15 @@ function resultLine(c: BenchCase, lib: Library, lookup: Lookup): string | undefi
   let note = "";
   const mine = trustedMs(lookup(c.id, "zerograd"));
   const theirs = trustedMs(r);
-  if (lib !== "zerograd" && mine !== undefined && theirs !== undefined)
+  const wasm = trustedMs(lookup(c.id, "wasm"));
+  if (lib === "wasm" || lib === "wasm-1t") {
+    // The wasm rows against the JavaScript engine's.
+    if (mine !== undefined && theirs !== undefined) note = versus(theirs, mine, "vs js engine:");
+  } else if (lib !== "zerograd" && mine !== undefined && theirs !== undefined) {
     note = versus(mine, theirs, rowName(c, "zerograd"));
+    if (lib.startsWith("tfjs") && wasm !== undefined)
+      note += `; ${versus(wasm, theirs, "zg-wasm")}`;
+  }
   const samples = r.timing ? `${r.timing.samples}×${r.timing.inner}` : "";
   return `${name} ${measurement(c, r)}${samples.padEnd(8)}${note}`;
 }

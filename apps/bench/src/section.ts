@@ -76,6 +76,8 @@ export interface HeapPoint {
   heapUsedBytes: number;
   /** `process.memoryUsage().arrayBuffers`: the typed arrays' data outside the heap. */
   arrayBuffersBytes: number;
+  /** The wasm engine's memory, for a probe that runs on it. */
+  wasmBytes?: number;
 }
 
 /** What a probe measured: a heap series over the iterations of a loop, or why it failed. */

@@ -1,8 +1,17 @@
+import { LIBRARY_LABEL, type Library } from "./impl";
 import { FAMILIES, familyRatios, heading, type ProbeLookup } from "./report";
 import { fmt, type Lookup } from "./results";
 import type { BenchCase, CaseResult } from "./section";
-import { FLAT_ID, growth, HEAP_GROWTH_LIMIT_BYTES, LEAK_ID } from "./sections/autograd-memory";
+import {
+  FLAT_ID,
+  growth,
+  HEAP_GROWTH_LIMIT_BYTES,
+  LEAK_ID,
+  WASM_ID,
+} from "./sections/autograd-memory";
 import { MLP_STEP_ID, MLP_STEP_LIMIT } from "./sections/autograd-mlp";
+import { STEP_ID as CNN_STEP_ID } from "./sections/conv";
+import { EXP_ID as UNARY_EXP_ID } from "./sections/unary";
 
 type Status = "PASS" | "FAIL" | "n/a";
 
@@ -67,6 +76,34 @@ function fasterThanTfjsCpu(run: Run, caseId: string, factor: number, tfjsCaseId 
   return verdict(speedup >= factor, `${shown}× faster (${fmt(mine)} vs ${fmt(theirs)} ms)`);
 }
 
+/** How many times faster `fast` ran case `caseId` than `slow` (a wrong `fast` result fails). */
+function speedup(
+  run: Run,
+  caseId: string,
+  fast: Library,
+  slow: Library,
+  factor: number,
+  slowCaseId = caseId,
+): Verdict {
+  if (!run.cases.has(caseId)) return { status: "n/a", detail: "section not selected" };
+  const mine = usableMs(run.lookup(caseId, fast), LIBRARY_LABEL[fast], "FAIL");
+  if (typeof mine !== "number") return mine;
+  const theirs = usableMs(run.lookup(slowCaseId, slow), LIBRARY_LABEL[slow], "n/a");
+  if (typeof theirs !== "number") return theirs;
+  const ratio = theirs / mine;
+  return verdict(ratio >= factor, `${ratio.toPrecision(3)}× (${fmt(mine)} vs ${fmt(theirs)} ms)`);
+}
+
+/** A transposed product's time over the plain one's, both on `lib`. */
+function transposedOn(run: Run, lib: Library, variantId: string, limit: number): Verdict {
+  if (!run.cases.has(variantId)) return { status: "n/a", detail: "section not selected" };
+  const plain = usableMs(run.lookup("matmul/512", lib), LIBRARY_LABEL[lib], "FAIL");
+  const variant = usableMs(run.lookup(variantId, lib), LIBRARY_LABEL[lib], "FAIL");
+  if (typeof plain !== "number") return plain;
+  if (typeof variant !== "number") return variant;
+  return verdict(variant / plain <= limit, `${fmt(variant / plain)}× the time of A·B`);
+}
+
 function familyVerdict(run: Run, family: (typeof FAMILIES)[number], limit: number): Verdict {
   const own = [...run.cases.values()].filter((c) => c.family === family);
   if (own.some((c) => run.lookup(c.id, "zerograd")?.check?.ok === false)) {
@@ -103,7 +140,7 @@ function chainLinearity(run: Run, shortOps: number, longOps: number, limit: numb
   return verdict(b / a <= limit, `${fmt(b / a)}× (${fmt(a)} → ${fmt(b)} µs/op)`);
 }
 
-type Memory = "heap" | "arrayBuffers";
+type Memory = "heap" | "arrayBuffers" | "wasm";
 
 /** Growth of one memory measure over a probe; `leak` turns the test around (the control). */
 function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Verdict {
@@ -123,8 +160,21 @@ function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Ve
     : verdict(bytes < HEAP_GROWTH_LIMIT_BYTES, shown);
 }
 
+function wasmMemoryFlat(run: Run): Verdict {
+  const r = run.probes(WASM_ID);
+  if (!r) return { status: run.probeIds.has(WASM_ID) ? "FAIL" : "n/a", detail: "not run" };
+  if (r.error) return { status: "FAIL", detail: `error: ${r.error}` };
+  const g = growth(r);
+  if (!g) return { status: "FAIL", detail: "incomplete series" };
+  const last = r.points.at(-1)?.wasmBytes ?? 0;
+  return verdict(
+    g.wasm === 0,
+    `${(g.wasm / 2 ** 20).toFixed(2)} MB growth (${(last / 2 ** 20).toFixed(2)} MB in all)`,
+  );
+}
+
 function correctness(results: readonly CaseResult[]): Verdict {
-  const mine = results.filter((r) => r.lib === "zerograd");
+  const mine = results.filter((r) => r.lib === "zerograd" || r.lib.startsWith("wasm"));
   if (mine.length === 0) return { status: "n/a", detail: "zerograd not run" };
   const bad = mine.filter((r) => r.error || r.check?.ok !== true);
   return bad.length === 0
@@ -196,7 +246,42 @@ export function targetsTable(
       `control (every graph kept): heap grows ≥ ${limitMb} MB`,
       memoryGrowth(run, LEAK_ID, "heap", true),
     ],
-    ["every zerograd result matches its reference", correctness(results)],
+    [
+      "zg-wasm 1 thread: matmul n=512 ≥ 1.2× tfjs-wasm",
+      speedup(run, "matmul/512", "wasm-1t", "tfjs-wasm", 1.2),
+    ],
+    [
+      "zg-wasm 2 threads: matmul n=512 ≥ 2× tfjs-wasm",
+      speedup(run, "matmul/512", "wasm", "tfjs-wasm", 2),
+    ],
+    ["zg-wasm: Aᵀ·B n=512 (view) time ≤ 1.1× A·B", transposedOn(run, "wasm", "matmul/tA", 1.1)],
+    ["zg-wasm: A·Bᵀ n=512 (view) time ≤ 1.1× A·B", transposedOn(run, "wasm", "matmul/tB", 1.1)],
+    [
+      "zg-wasm: MLP 784-128-10 step, batch 128 ≥ 4× tfjs-wasm",
+      speedup(run, MLP_STEP_ID, "wasm", "tfjs-wasm", 4),
+    ],
+    [
+      "zg-wasm: MLP step vs the js engine (reported)",
+      { ...speedup(run, MLP_STEP_ID, "wasm", "zerograd", 0), status: "n/a" },
+    ],
+    [
+      "zg-wasm: add [1000,1000]+[1000] ≥ 2× the js engine",
+      speedup(run, "add/row", "wasm", "zerograd", 2),
+    ],
+    [
+      "zg-wasm: exp [1000,1000] ≥ 2× the js engine",
+      speedup(run, UNARY_EXP_ID, "wasm", "zerograd", 2),
+    ],
+    [
+      "zg-wasm: conv2d forward + backward ≥ 3× the js engine",
+      speedup(run, CNN_STEP_ID, "wasm", "zerograd", 3),
+    ],
+    [
+      `zg-wasm: heap flat over 10k MLP steps (batch 128) < ${limitMb} MB`,
+      memoryGrowth(run, WASM_ID, "heap"),
+    ],
+    ["zg-wasm: wasm memory does not grow from 1k to 10k steps", wasmMemoryFlat(run)],
+    ["every zerograd result (js and wasm engines) matches its reference", correctness(results)],
   ];
   const lines = [heading("targets")];
   for (const [name, v] of rows)

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
+import { ENGINE_LIBS, type EngineLib, onEngineImpl, startEngines, stopEngines } from "./engines";
 import type { Impl, Library, Tf } from "./impl";
 import type { BenchCase, CaseResult, ProbeResult, Section } from "./section";
 import { measure, plan, timeOnce } from "./timing";
@@ -69,11 +70,12 @@ async function tfjsRunner(backend: "cpu" | "wasm", gradients: boolean): Promise<
   }
 }
 
-function zerogradRunner(): Runner {
+async function zerogradRunner(): Promise<Runner> {
+  const wasm = await startEngines();
   return {
-    info: "@zerograd/ndarray, @zerograd/autograd (built dist) and hand-written baselines, interleaved",
-    libs: ["zerograd", "js"],
-    build: (c, lib) => (lib === "js" ? c.js() : c.zerograd()),
+    info: `@zerograd/ndarray, @zerograd/autograd (built dist) on the js engine and on ${wasm}, and hand-written baselines, interleaved`,
+    libs: [...ENGINE_LIBS, "js"],
+    build: (c, lib) => (lib === "js" ? c.js() : onEngineImpl(lib as EngineLib, () => c.zerograd())),
   };
 }
 
@@ -132,7 +134,7 @@ export async function runWorker(
   const gradients = sections.some((s) => s.tfjsGradients === true);
   const runner =
     worker === "zerograd"
-      ? zerogradRunner()
+      ? await zerogradRunner()
       : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm", gradients);
   const results: CaseResult[] = [];
   const probes: ProbeResult[] = [];
@@ -155,5 +157,6 @@ export async function runWorker(
       (globalThis as { gc?: () => void }).gc?.();
     }
   }
+  if (worker === "zerograd") stopEngines();
   return { worker, info: runner.info, results, probes };
 }

@@ -57,12 +57,25 @@ export function ignoreBrokenPipe(stream: NodeJS.EventEmitter): void {
 
 /** Prints whole lines to stdout. */
 export class Printer {
+  private note: string | undefined;
+
   constructor(readonly io: Io) {}
+
+  /**
+   * A line printed after the next one (the command's header), e.g. which engine runs; a
+   * command that fails before printing anything prints no note either.
+   */
+  noteAfterHeader(text: string): void {
+    this.note = text;
+  }
 
   /** Writes `text` and a newline. Throws OutputClosedError when stdout's reader has gone. */
   line(text = ""): void {
     this.io.stdout.write(`${text}\n`);
     if (isBrokenPipe(this.io.stdout.errored)) throw new OutputClosedError("stdout closed");
+    const note = this.note;
+    this.note = undefined;
+    if (note !== undefined) this.line(note);
   }
 
   /** Writes each line of a multi-line block, indented by `indent` spaces. */

@@ -11,6 +11,7 @@ import { ROSENBROCK_DEFAULTS, rosenbrock } from "./commands/rosenbrock";
 import { SIN_DEFAULTS, sin } from "./commands/sin";
 import { SPIRAL_DEFAULTS, spiral } from "./commands/spiral";
 import { XOR_DEFAULTS, xor } from "./commands/xor";
+import { defaultEngine, ENGINES, type EngineName, selectEngine } from "./engine";
 import {
   integerPair,
   nonNegativeInteger,
@@ -95,7 +96,20 @@ function buildProgram(io: Io): Command {
     .version(demoPackage.version, "-V, --version", "print the version of zerograd-demo")
     .exitOverride()
     .showHelpAfterError(true)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    .addOption(
+      new Option(
+        "--engine <name>",
+        "kernels: js (ndarray's own) or wasm (@zerograd/wasm, SIMD + threads)",
+      )
+        .choices(ENGINES)
+        .default(defaultEngine()),
+    )
+    .hook("preAction", async (command) => {
+      printer.noteAfterHeader(
+        `engine: ${await selectEngine(command.opts<{ engine: EngineName }>().engine)}`,
+      );
+    });
 
   /** Runs `action`; its UsageErrors become commander errors (one line + usage, status 2). */
   const run =

@@ -202,7 +202,9 @@ describe("counts of one are singular", () => {
       ...["--out", out],
     );
     expect(lstm.lines[0]).toContain("truncated BPTT every 1 step, 1 epoch, seed 0");
-    expect(lstm.lines[1]).toContain("999 streams 1 step apart, 1 batch per epoch");
+    expect(lstm.lines).toContainEqual(
+      expect.stringContaining("999 streams 1 step apart, 1 batch per epoch"),
+    );
     const rosenbrock = await run("rosenbrock", "--iterations", "1");
     expect(rosenbrock.lines[0]).toMatch(/, 1 iteration$/);
     const autograd = await run("autograd", "--order", "1", "--out", out);

@@ -16,6 +16,17 @@ export {
 } from "./create";
 export { type DType, isFloat, promoteTypes, type TypedArray } from "./dtype";
 export { DTypeError, IndexError, NDArrayError, ShapeError } from "./errors";
+export {
+  type Engine,
+  engine,
+  jsEngine,
+  type MatrixOperand,
+  type ScalarFn,
+  type StridedOperand,
+  setEngine,
+} from "./kernels/engine";
+export type { GemmKernel } from "./kernels/gemm";
+export { type ScalarName, scalar } from "./kernels/scalar";
 export { type ArrayOrScalar, NDArray, type NestedArray } from "./ndarray";
 export {
   add,

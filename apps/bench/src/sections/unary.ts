@@ -11,11 +11,12 @@ function expLoop(x: Float32Array): Float32Array {
   return out;
 }
 
+export const EXP_ID = "unary/exp";
 const SHAPE = [1000, 1000];
 const SIZE = 1_000_000;
 
 const expCase: BenchCase = {
-  id: "unary/exp",
+  id: EXP_ID,
   label: "exp [1000,1000]",
   family: "unary",
   bytes: 8 * SIZE,

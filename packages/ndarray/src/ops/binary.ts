@@ -1,6 +1,7 @@
 import { type DType, floatResult, isFloat } from "../dtype";
 import { DTypeError } from "../errors";
 import type { ScalarFn } from "../kernels/engine";
+import { scalar } from "../kernels/scalar";
 import { type ArrayOrScalar, NDArray } from "../ndarray";
 import { asArray, checkOperand, mapArrays, type OutOption, resultType } from "./operands";
 
@@ -30,14 +31,10 @@ function binary(
   );
 }
 
-const plus = (a: number, b: number) => a + b;
 // Any non-zero byte is true, even in a bool array built by hand around a Uint8Array.
 const or = (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0);
-const minus = (a: number, b: number) => a - b;
-const times = (a: number, b: number) => a * b;
 const and = (a: number, b: number) => (a !== 0 && b !== 0 ? 1 : 0);
 const timesInt = (a: number, b: number) => Math.imul(a, b);
-const quotient = (a: number, b: number) => a / b;
 // IEEE pow (C99 Annex F) where JS's ** differs: 1 ** NaN and (-1) ** ±Infinity are 1.
 const power = (a: number, b: number) =>
   a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
@@ -52,8 +49,6 @@ const powerInt = (a: number, b: number) => {
   }
   return result;
 };
-const larger = (a: number, b: number) => Math.max(a, b);
-const smaller = (a: number, b: number) => Math.min(a, b);
 const eq = (a: number, b: number) => (a === b ? 1 : 0);
 const ne = (a: number, b: number) => (a !== b ? 1 : 0);
 const lt = (a: number, b: number) => (a < b ? 1 : 0);
@@ -86,7 +81,7 @@ function comparison(
 
 /** a + b with broadcasting; bool + bool is logical or. */
 export function add(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return binary("add", a, b, options, (d) => (d === "bool" ? or : plus));
+  return binary("add", a, b, options, (d) => (d === "bool" ? or : scalar.add));
 }
 
 /** a − b with broadcasting; bool − bool is a DTypeError (use notEqual for xor), as in NumPy. */
@@ -95,20 +90,20 @@ export function sub(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): ND
     if (d === "bool") {
       throw new DTypeError("sub: boolean subtract is not supported (use notEqual for logical xor)");
     }
-    return minus;
+    return scalar.sub;
   });
 }
 
 /** a · b elementwise with broadcasting; bool · bool is logical and. */
 export function mul(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
   return binary("mul", a, b, options, (d) =>
-    d === "bool" ? and : d === "int32" ? timesInt : times,
+    d === "bool" ? and : d === "int32" ? timesInt : scalar.mul,
   );
 }
 
 /** True division: integer and bool operands give float32. */
 export function div(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return binary("div", a, b, options, () => quotient, floatResult);
+  return binary("div", a, b, options, () => scalar.div, floatResult);
 }
 
 /**
@@ -139,12 +134,12 @@ export function pow(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): ND
 
 /** Elementwise maximum; NaN propagates. */
 export function maximum(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return binary("maximum", a, b, options, () => larger);
+  return binary("maximum", a, b, options, () => scalar.maximum);
 }
 
 /** Elementwise minimum; NaN propagates. */
 export function minimum(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return binary("minimum", a, b, options, () => smaller);
+  return binary("minimum", a, b, options, () => scalar.minimum);
 }
 
 /** a == b → bool (NaN is never equal). */

@@ -1,6 +1,7 @@
 import { type DType, floatResult } from "../dtype";
 import { DTypeError } from "../errors";
 import type { ScalarFn } from "../kernels/engine";
+import { scalar } from "../kernels/scalar";
 import { type ArrayOrScalar, NDArray } from "../ndarray";
 import {
   asArray,
@@ -28,38 +29,22 @@ function floating(op: string, x: NDArray, fn: ScalarFn, options: OutOption | und
   return unary(op, x, fn, floatResult(x.dtype), options);
 }
 
-// Scalar functions live at module level, so the kernels find their compiled loops by object
-// identity (one WeakMap lookup) rather than by comparing source text.
-const negate = (v: number) => -v;
-const magnitude = (v: number) => Math.abs(v);
 const signum = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : v);
-const squared = (v: number) => v * v;
 const squaredInt = (v: number) => Math.imul(v, v);
-const rectified = (v: number) => (v > 0 || Number.isNaN(v) ? v : 0);
-const expOf = (v: number) => Math.exp(v);
-const logOf = (v: number) => Math.log(v);
-const sqrtOf = (v: number) => Math.sqrt(v);
-const tanhOf = (v: number) => Math.tanh(v);
 const sinOf = (v: number) => Math.sin(v);
 const cosOf = (v: number) => Math.cos(v);
-// 1 / (1 + e^−x), written so that neither branch overflows.
-const logistic = (v: number) => {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-};
 
 /** −x, same dtype (int32 wraps like C); a DTypeError on bool (NumPy has no boolean negative). */
 export function neg(x: NDArray, options?: OutOption): NDArray {
   checkArray(x, "neg");
   if (x.dtype === "bool") throw new DTypeError("neg: negative of a bool array is not supported");
-  return unary("neg", x, negate, x.dtype, options);
+  return unary("neg", x, scalar.neg, x.dtype, options);
 }
 
 /** |x|, same dtype. */
 export function abs(x: NDArray, options?: OutOption): NDArray {
   checkArray(x, "abs");
-  return unary("abs", x, magnitude, x.dtype, options);
+  return unary("abs", x, scalar.abs, x.dtype, options);
 }
 
 /** −1, 0 or 1 by sign (NaN stays NaN, −0 stays −0); same dtype, except bool gives int32. */
@@ -71,34 +56,34 @@ export function sign(x: NDArray, options?: OutOption): NDArray {
 /** x², same dtype (int32 wraps like C); bool gives int32, as NumPy's integer square. */
 export function square(x: NDArray, options?: OutOption): NDArray {
   checkArray(x, "square");
-  if (x.dtype === "bool") return unary("square", x, squared, "int32", options);
-  return unary("square", x, x.dtype === "int32" ? squaredInt : squared, x.dtype, options);
+  if (x.dtype === "bool") return unary("square", x, scalar.square, "int32", options);
+  return unary("square", x, x.dtype === "int32" ? squaredInt : scalar.square, x.dtype, options);
 }
 
 /** max(x, 0), same dtype; NaN propagates. */
 export function relu(x: NDArray, options?: OutOption): NDArray {
   checkArray(x, "relu");
-  return unary("relu", x, rectified, x.dtype, options);
+  return unary("relu", x, scalar.relu, x.dtype, options);
 }
 
 /** e^x; int32 and bool give float32. */
 export function exp(x: NDArray, options?: OutOption): NDArray {
-  return floating("exp", x, expOf, options);
+  return floating("exp", x, scalar.exp, options);
 }
 
 /** Natural logarithm (−Infinity at 0, NaN below); int32 and bool give float32. */
 export function log(x: NDArray, options?: OutOption): NDArray {
-  return floating("log", x, logOf, options);
+  return floating("log", x, scalar.log, options);
 }
 
 /** Square root (NaN below 0, −0 stays −0); int32 and bool give float32. */
 export function sqrt(x: NDArray, options?: OutOption): NDArray {
-  return floating("sqrt", x, sqrtOf, options);
+  return floating("sqrt", x, scalar.sqrt, options);
 }
 
 /** Hyperbolic tangent; int32 and bool give float32. */
 export function tanh(x: NDArray, options?: OutOption): NDArray {
-  return floating("tanh", x, tanhOf, options);
+  return floating("tanh", x, scalar.tanh, options);
 }
 
 /** Sine (radians); int32 and bool give float32. */
@@ -113,7 +98,7 @@ export function cos(x: NDArray, options?: OutOption): NDArray {
 
 /** The logistic function 1 / (1 + e^−x), finite for any input; int32 and bool give float32. */
 export function sigmoid(x: NDArray, options?: OutOption): NDArray {
-  return floating("sigmoid", x, logistic, options);
+  return floating("sigmoid", x, scalar.sigmoid, options);
 }
 
 const pick = (c: number, a: number, b: number) => (c !== 0 ? a : b);

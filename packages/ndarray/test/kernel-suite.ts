@@ -1,0 +1,265 @@
+// The kernel suite: every engine behind the seam in src/kernels/engine.ts must pass it. It runs
+// here on the JavaScript engines and in @zerograd/wasm on the WebAssembly one.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { add, arange, array, clip, exp, matmul, max, sum, transpose, where } from "../src/index";
+import { type Engine, identity, setEngine } from "../src/kernels/engine";
+import { naiveGemm } from "../src/kernels/gemm";
+import { scalar } from "../src/kernels/scalar";
+
+/** A random strided operand over `shape`: its own buffer with gaps, sign flips and stride-0 axes. */
+export const operandArb = (shape: number[]) =>
+  fc
+    .record({
+      gaps: fc.array(fc.integer({ min: 1, max: 3 }), {
+        minLength: shape.length,
+        maxLength: shape.length,
+      }),
+      flips: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+      broadcast: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    })
+    .map(({ gaps, flips, broadcast, seed }) => {
+      const strides: number[] = new Array(shape.length).fill(0);
+      let step = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        if (broadcast[d]) continue;
+        strides[d] = step * (gaps[d] as number);
+        step *= (shape[d] as number) * (gaps[d] as number);
+      }
+      let offset = 0;
+      shape.forEach((n, d) => {
+        if (flips[d]) {
+          offset += (n - 1) * (strides[d] as number);
+          strides[d] = -(strides[d] as number);
+        }
+      });
+      const data = new Float64Array(step + 1);
+      let s = seed;
+      for (let i = 0; i < data.length; i++) {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        data[i] = (s % 2001) / 100 - 10;
+      }
+      return { data, offset, strides };
+    });
+
+const shapeArb = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 4 });
+
+function read(
+  op: { data: ArrayLike<number>; offset: number; strides: number[] },
+  index: number[],
+): number {
+  let at = op.offset;
+  index.forEach((i, d) => {
+    at += i * (op.strides[d] as number);
+  });
+  return op.data[at] as number;
+}
+
+function* indices(shape: number[]): Generator<number[]> {
+  const total = shape.reduce((p, q) => p * q, 1);
+  for (let flat = 0; flat < total; flat++) {
+    const index: number[] = [];
+    let rest = flat;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d] = rest % (shape[d] as number);
+      rest = Math.floor(rest / (shape[d] as number));
+    }
+    yield index;
+  }
+}
+
+/** The named float functions engines may run in their own kernels, with their arity. */
+const NAMED = Object.entries(scalar).filter(([name]) => name !== "identity") as [
+  string,
+  (...args: number[]) => number,
+][];
+/** Functions whose float32 results may differ from the reference by one rounding. */
+const ROUNDED_ONCE = new Set(["exp", "log", "tanh", "sigmoid"]);
+
+/**
+ * The suite for one engine. `get` is called inside the tests, so an engine made in a
+ * `beforeAll` (an async one) can be passed in; `title` names it in the report.
+ */
+export function describeKernelSuite(title: string, get: () => Engine): void {
+  describe(`engine ${title}`, () => {
+    it("map: binary and ternary functions over random strided operands", () => {
+      fc.assert(
+        fc.property(
+          shapeArb.chain((shape) =>
+            fc.tuple(fc.constant(shape), operandArb(shape), operandArb(shape), operandArb(shape)),
+          ),
+          ([shape, a, b, c]) => {
+            const size = shape.reduce((p, q) => p * q, 1);
+            const out2 = new Float64Array(size);
+            get().map((x, y) => x * y - 1, shape, out2, [a, b]);
+            const out3 = new Float32Array(size);
+            get().map((x, y, z) => (x > 0 ? y : z), shape, out3, [a, b, c]);
+            let flat = 0;
+            for (const index of indices(shape)) {
+              const [x, y, z] = [read(a, index), read(b, index), read(c, index)];
+              expect(out2[flat]).toBe(x * y - 1);
+              expect(out3[flat]).toBe(Math.fround(x > 0 ? y : z));
+              flat++;
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it("reduce: sums and maxima over random axis subsets of strided operands", () => {
+      fc.assert(
+        fc.property(
+          shapeArb.chain((shape) =>
+            fc.tuple(
+              fc.constant(shape),
+              operandArb(shape),
+              fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+            ),
+          ),
+          ([shape, x, reduced]) => {
+            const kept = shape.map((d, i) => (reduced[i] ? 1 : d));
+            const accStrides: number[] = [];
+            let step = 1;
+            for (let d = shape.length - 1; d >= 0; d--) {
+              accStrides[d] = reduced[d] ? 0 : step;
+              step *= kept[d] as number;
+            }
+            const sums = new Float64Array(step);
+            const peaks = new Float64Array(step).fill(-Infinity);
+            get().reduce((s, v) => s + v, shape, x, accStrides, sums, true);
+            get().reduce((s, v) => Math.max(s, v), shape, x, accStrides, peaks, false);
+            const wantSums = new Float64Array(step);
+            const wantPeaks = new Float64Array(step).fill(-Infinity);
+            for (const index of indices(shape)) {
+              let at = 0;
+              index.forEach((i, d) => {
+                at += i * (accStrides[d] as number);
+              });
+              wantSums[at] = (wantSums[at] as number) + read(x, index);
+              wantPeaks[at] = Math.max(wantPeaks[at] as number, read(x, index));
+            }
+            for (let i = 0; i < step; i++) {
+              expect(sums[i]).toBeCloseTo(wantSums[i] as number, 9);
+              expect(peaks[i]).toBe(wantPeaks[i]);
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it("reduce: pairwise sums of long float32 runs stay accurate", () => {
+      const n = 1 << 20;
+      const data = new Float32Array(n).fill(0.1);
+      const acc = new Float64Array(1);
+      get().reduce((s, v) => s + v, [n], { data, offset: 0, strides: [1] }, [0], acc, true);
+      expect(Math.abs((acc[0] as number) - n * Math.fround(0.1))).toBeLessThan(1e-6);
+    });
+
+    it("gemm: strided operands against the reference", () => {
+      fc.assert(
+        fc.property(
+          fc
+            .tuple(
+              fc.integer({ min: 0, max: 9 }),
+              fc.integer({ min: 0, max: 9 }),
+              fc.integer({ min: 0, max: 9 }),
+            )
+            .chain(([m, n, k]) =>
+              fc.tuple(fc.constant([m, n, k]), operandArb([m, k]), operandArb([k, n])),
+            ),
+          ([[m, n, k], a, b]) => {
+            const A = {
+              data: a.data,
+              offset: a.offset,
+              rowStride: a.strides[0] as number,
+              colStride: a.strides[1] as number,
+            };
+            const B = {
+              data: b.data,
+              offset: b.offset,
+              rowStride: b.strides[0] as number,
+              colStride: b.strides[1] as number,
+            };
+            const got = new Float64Array(m * n + 2).fill(7);
+            const want = new Float64Array(m * n + 2).fill(7);
+            get().gemm(m as number, n as number, k as number, A, B, got, 1);
+            naiveGemm(m as number, n as number, k as number, A, B, want, 1);
+            for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i] as number, 9);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it("ops give the same results on this engine", () => {
+      const previous = setEngine(get());
+      try {
+        const x = arange(24, undefined, 1, "float64").reshape([2, 3, 4]);
+        const t = transpose(x, [2, 0, 1]);
+        expect(add(t, array([1, 2, 3])).toArray()).toEqual(
+          (t.toArray() as number[][][]).map((p) => p.map((r) => r.map((v, j) => v + j + 1))),
+        );
+        expect(sum(t, [0, 2]).toArray()).toEqual([66, 210]);
+        expect(max(t, 1).shape).toEqual([4, 3]);
+        expect(where(t.greater(10), t, 0).sum().item()).toBe(221);
+        expect(clip(t, 3, 5).sum().item()).toBe(3 * 4 + 4 + 5 * 19);
+        expect(exp(array([0, 1])).toArray()).toEqual([1, Math.fround(Math.E)]);
+        expect(matmul(x.reshape([6, 4]), transpose(x.reshape([6, 4]))).shape).toEqual([6, 6]);
+      } finally {
+        setEngine(previous);
+      }
+    });
+
+    it("map: the named float functions over random strided operands, float32 and float64", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: NAMED.length - 1 }),
+          fc.boolean(),
+          shapeArb.chain((shape) =>
+            fc.tuple(fc.constant(shape), operandArb(shape), operandArb(shape)),
+          ),
+          (which, single, [shape, a, b]) => {
+            const [name, fn] = NAMED[which] as [string, (...args: number[]) => number];
+            const cast = (x: typeof a) => (single ? { ...x, data: Float32Array.from(x.data) } : x);
+            const inputs = fn.length === 2 ? [cast(a), cast(b)] : [cast(a)];
+            const size = shape.reduce((p, q) => p * q, 1);
+            const out = single ? new Float32Array(size + 1) : new Float64Array(size + 1);
+            out[0] = 99;
+            get().map(fn, shape, out, inputs, 1);
+            expect(out[0]).toBe(99);
+            let flat = 1;
+            for (const index of indices(shape)) {
+              const raw = fn(...inputs.map((x) => read(x, index)));
+              const want = single ? Math.fround(raw) : raw;
+              const got = out[flat++] as number;
+              if (Number.isNaN(want)) {
+                expect(got).toBeNaN();
+              } else if (single && ROUNDED_ONCE.has(name) && got !== want) {
+                expect(Math.abs(got - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
+              } else {
+                expect(got).toBe(want);
+              }
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it("copy contiguous runs between offsets, converting between types", async () => {
+      const source = new Float64Array([9, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 9]);
+      const same = new Float64Array(8);
+      get().map(identity, [2, 3], same, [{ data: source, offset: 1, strides: [3, 1] }], 2);
+      expect(Array.from(same)).toEqual([0, 0, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
+      const narrower = new Int32Array(6);
+      get().map(identity, [6], narrower, [{ data: source, offset: 1, strides: [1] }]);
+      expect(Array.from(narrower)).toEqual([1, 2, 3, 4, 5, 6]);
+      const strided = new Float64Array(3);
+      get().map(identity, [3], strided, [{ data: source, offset: 1, strides: [2] }]);
+      expect(Array.from(strided)).toEqual([1.5, 3.5, 5.5]);
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export { dgemm, gemmWorkBytes, sgemm } from "./gemm";
+export { binaryF32, binaryF64, unaryF32, unaryF64 } from "./map";

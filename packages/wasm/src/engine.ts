@@ -1,0 +1,319 @@
+import {
+  type Engine,
+  jsEngine,
+  type MatrixOperand,
+  type ScalarFn,
+  type StridedOperand,
+  scalar,
+  type TypedArray,
+} from "@zerograd/ndarray";
+import type { WasmMemory } from "./host";
+import { CONTROL_BASE, type Job, type Kernel, type KernelName, type Pool } from "./pool";
+
+// Op codes of assembly/map.ts.
+const BINARY = new Map<ScalarFn, number>([
+  [scalar.add, 0],
+  [scalar.sub, 1],
+  [scalar.mul, 2],
+  [scalar.div, 3],
+  [scalar.maximum, 4],
+  [scalar.minimum, 5],
+]);
+const UNARY = new Map<ScalarFn, number>([
+  [scalar.neg, 0],
+  [scalar.abs, 1],
+  [scalar.square, 2],
+  [scalar.relu, 3],
+  [scalar.sqrt, 4],
+  [scalar.exp, 5],
+  [scalar.log, 6],
+  [scalar.tanh, 7],
+  [scalar.sigmoid, 8],
+]);
+/** Unary codes from here on are float32 only (float64 keeps them on the JavaScript loops). */
+const FLOAT32_ONLY = 5;
+
+/**
+ * Sizes where the kernels take over. Below `map` elements or `gemm` multiply-adds a call costs
+ * more in copies and crossings than the kernel saves; from `splitMap` and `splitGemm` on, the
+ * work is shared between threads (a wake-up costs about 20 µs).
+ */
+export interface Thresholds {
+  readonly map: number;
+  readonly gemm: number;
+  readonly splitMap: number;
+  readonly splitGemm: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  map: 2048,
+  gemm: 4096,
+  splitMap: 1 << 17,
+  splitGemm: 1 << 18,
+};
+
+/** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
+const MR = 4;
+const NR32 = 8;
+/** Bytes reserved below the arena: the pool's control words. */
+const ARENA_BASE = 65536;
+
+type FloatArray = Float32Array | Float64Array;
+
+/** The kernels the engine calls, plus the work-size query. */
+export interface Kernels extends Record<KernelName, Kernel> {
+  gemmWorkBytes(cols: number, elementBytes: number): number;
+}
+
+/**
+ * A bump allocator over the wasm memory, reset at every call: nothing outlives a call, so the
+ * memory grows only to the largest single op and never with the number of steps.
+ */
+class Arena {
+  private top = ARENA_BASE;
+  constructor(private readonly memory: WasmMemory) {}
+
+  reset(): void {
+    this.top = ARENA_BASE;
+  }
+
+  /** Reserves `bytes` (16-aligned) and returns its address. */
+  take(bytes: number): number {
+    const at = (this.top + 15) & ~15;
+    this.top = at + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / 65536));
+    return at;
+  }
+
+  /** Copies `length` elements of `data` from `offset` in, returning their address. */
+  copyIn(data: FloatArray, offset: number, length: number): number {
+    const at = this.take(length * data.BYTES_PER_ELEMENT);
+    view(this.memory, data, at, length).set(data.subarray(offset, offset + length));
+    return at;
+  }
+
+  get bytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+function view(memory: WasmMemory, like: FloatArray, at: number, length: number): FloatArray {
+  return like instanceof Float32Array
+    ? new Float32Array(memory.buffer, at, length)
+    : new Float64Array(memory.buffer, at, length);
+}
+
+function floatKind(a: TypedArray): 4 | 8 | 0 {
+  return a instanceof Float32Array ? 4 : a instanceof Float64Array ? 8 : 0;
+}
+
+/** [start, end) of `parts` near-equal chunks of `n`, each a multiple of `unit` but the last. */
+function chunks(n: number, parts: number, unit: number): [number, number][] {
+  const units = Math.ceil(n / unit);
+  const out: [number, number][] = [];
+  for (let p = 0; p < parts; p++) {
+    const start = Math.min(n, Math.round((units * p) / parts) * unit);
+    const end = Math.min(n, Math.round((units * (p + 1)) / parts) * unit);
+    if (end > start) out.push([start, end]);
+  }
+  return out;
+}
+
+/** Where the engine stands: for `engineInfo()` and tests. */
+export interface WasmEngineState {
+  readonly threads: number;
+  /** Bytes of wasm memory (it grows to the largest op and stays there). */
+  readonly memoryBytes: number;
+}
+
+export interface WasmEngine extends Engine {
+  readonly state: WasmEngineState;
+}
+
+/**
+ * The WebAssembly engine: GEMM and the common float maps run in SIMD kernels (split across the
+ * pool's threads when large); every other call goes to the JavaScript engine, the reference.
+ */
+export function createWasmEngine(
+  memory: WasmMemory,
+  kernels: Kernels,
+  pool: Pool | undefined,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): WasmEngine {
+  const arena = new Arena(memory);
+  const threads = pool?.size ?? 1;
+  const run = (jobs: Job[]) => {
+    if (jobs.length === 1 || pool === undefined) {
+      for (const job of jobs) kernels[job.kernel](...job.args);
+    } else pool.run(jobs);
+  };
+  if (ARENA_BASE < CONTROL_BASE + 256 * threads) throw new RangeError("too many threads");
+
+  function gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: MatrixOperand,
+    b: MatrixOperand,
+    out: TypedArray,
+    outOffset: number,
+  ): void {
+    const size = floatKind(out);
+    if (
+      size === 0 ||
+      floatKind(a.data) !== size ||
+      floatKind(b.data) !== size ||
+      m * n * k < thresholds.gemm ||
+      a.rowStride < 0 ||
+      a.colStride < 0 ||
+      b.rowStride < 0 ||
+      b.colStride < 0
+    ) {
+      jsEngine.gemm(m, n, k, a, b, out, outOffset);
+      return;
+    }
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      out.fill(0, outOffset, outOffset + m * n);
+      return;
+    }
+    const aLength = (m - 1) * a.rowStride + (k - 1) * a.colStride + 1;
+    const bLength = (k - 1) * b.rowStride + (n - 1) * b.colStride + 1;
+    // A view that skips most of its buffer (a column of a wide matrix) is not worth copying.
+    if (aLength > 2 * m * k + 64 || bLength > 2 * k * n + 64) {
+      jsEngine.gemm(m, n, k, a, b, out, outOffset);
+      return;
+    }
+    arena.reset();
+    const aAt = arena.copyIn(a.data as FloatArray, a.offset, aLength);
+    const bAt = arena.copyIn(b.data as FloatArray, b.offset, bLength);
+    const cAt = arena.take(m * n * size);
+    const kernel = size === 4 ? "sgemm" : "dgemm";
+    const nr = size === 4 ? NR32 : NR32 / 2;
+    const parts = threads > 1 && m * n * k >= thresholds.splitGemm ? threads : 1;
+    // Split the longer side of C, in whole register tiles.
+    const byRows = m >= n;
+    const jobs = chunks(byRows ? m : n, parts, byRows ? MR : nr).map(([start, end]) => {
+      const [i0, i1, j0, j1] = byRows ? [start, end, 0, n] : [0, m, start, end];
+      const work = arena.take(kernels.gemmWorkBytes(j1 - j0, size));
+      const args = [k, aAt, a.rowStride, a.colStride, bAt, b.rowStride, b.colStride, cAt, n];
+      return { kernel, args: [...args, i0, i1, j0, j1, work] } as Job;
+    });
+    run(jobs);
+    out.set(view(memory, out as FloatArray, cAt, m * n), outOffset);
+  }
+
+  return {
+    name: "wasm",
+    get state() {
+      return { threads, memoryBytes: arena.bytes };
+    },
+    map(fn, shape, out, inputs, outOffset = 0) {
+      if (!mapInWasm(fn, shape, out, inputs, outOffset)) {
+        jsEngine.map(fn, shape, out, inputs, outOffset);
+      }
+    },
+    reduce: (fn, shape, x, accStrides, acc, pairwise) =>
+      jsEngine.reduce(fn, shape, x, accStrides, acc, pairwise),
+    gemm,
+  };
+
+  /** Runs a map in the kernels when it is one of theirs; false (nothing done) otherwise. */
+  function mapInWasm(
+    fn: ScalarFn,
+    shape: readonly number[],
+    out: TypedArray,
+    inputs: readonly StridedOperand[],
+    outOffset: number,
+  ): boolean {
+    const size = floatKind(out);
+    const binary = inputs.length === 2 ? BINARY.get(fn) : undefined;
+    const unary = inputs.length === 1 ? UNARY.get(fn) : undefined;
+    const op = binary ?? unary;
+    if (op === undefined || size === 0) return false;
+    if (unary !== undefined && size === 8 && unary >= FLOAT32_ONLY) return false;
+    let total = 1;
+    for (const d of shape) total *= d;
+    if (total < thresholds.map || total === 0) return false;
+    for (const x of inputs) if (floatKind(x.data) !== size) return false;
+    const layout = loopNest(shape, inputs);
+    if (layout === undefined) return false;
+    const { dims, strides } = layout;
+    arena.reset();
+    const pointers = inputs.map((x, j) => {
+      const st = strides[j] as number[];
+      const length = 1 + dims.reduce((s, d, axis) => s + (d - 1) * (st[axis] as number), 0);
+      return arena.copyIn(x.data as FloatArray, x.offset, length);
+    });
+    const outAt = arena.take(total * size);
+    const kernel: KernelName =
+      binary !== undefined
+        ? size === 4
+          ? "binaryF32"
+          : "binaryF64"
+        : size === 4
+          ? "unaryF32"
+          : "unaryF64";
+    // Split the outermost axis (whose chunks are contiguous runs of the output).
+    const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
+    const parts = threads > 1 && total >= thresholds.splitMap ? threads : 1;
+    const outerStride = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
+    const jobs = chunks(dims[axis] as number, parts, axis === 2 ? 4 : 1).map(([start, end]) => {
+      const n = dims.map((d, a) => (a === axis ? end - start : d));
+      const args = [op, ...n, outAt + start * outerStride * size];
+      inputs.forEach((_, j) => {
+        const st = strides[j] as number[];
+        args.push((pointers[j] as number) + start * (st[axis] as number) * size, ...st);
+      });
+      return { kernel, args } as Job;
+    });
+    run(jobs);
+    out.set(view(memory, out as FloatArray, outAt, total), outOffset);
+    return true;
+  }
+}
+
+/**
+ * The loop nest of a map as three axes (outermost first) over which every input is read with
+ * non-negative strides, the innermost 1 or 0; undefined when the layout does not fit that.
+ * Adjacent axes merge when every operand (the contiguous output too) walks them as one.
+ */
+function loopNest(
+  shape: readonly number[],
+  inputs: readonly StridedOperand[],
+): { dims: number[]; strides: number[][] } | undefined {
+  const dims: number[] = [];
+  const strides: number[][] = inputs.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const extent = shape[d] as number;
+    if (extent === 1) continue;
+    const last = dims.length - 1;
+    const mergeable =
+      last >= 0 &&
+      inputs.every((x, j) => {
+        const st = strides[j] as number[];
+        return st[last] === (x.strides[d] as number) * extent;
+      });
+    if (mergeable) {
+      dims[last] = (dims[last] as number) * extent;
+      inputs.forEach((x, j) => {
+        (strides[j] as number[])[last] = x.strides[d] as number;
+      });
+    } else {
+      dims.push(extent);
+      inputs.forEach((x, j) => {
+        (strides[j] as number[]).push(x.strides[d] as number);
+      });
+    }
+  }
+  while (dims.length < 3) {
+    dims.unshift(1);
+    for (const st of strides) st.unshift(0);
+  }
+  if (dims.length > 3) return undefined;
+  for (const st of strides) {
+    if (st.some((s) => s < 0) || (st[2] !== 0 && st[2] !== 1)) return undefined;
+  }
+  return { dims, strides };
+}

@@ -1,0 +1,22 @@
+// ndarray's kernel suite on the WebAssembly engine: with every call in the kernels (no size
+// thresholds), on one thread and split across two, and with the defaults.
+import { afterAll, beforeAll } from "vitest";
+import { describeKernelSuite } from "../../ndarray/test/kernel-suite";
+import { type LoadedWasm, loadWasm } from "../src/index";
+
+const everything = { map: 0, gemm: 0, splitMap: 0, splitGemm: 0 };
+const loaded: Record<string, LoadedWasm> = {};
+
+beforeAll(async () => {
+  loaded.one = await loadWasm({ threads: 1, thresholds: everything });
+  loaded.two = await loadWasm({ threads: 2, thresholds: everything });
+  loaded.defaults = await loadWasm();
+});
+afterAll(() => {
+  for (const l of Object.values(loaded)) l.stop();
+});
+
+const get = (name: string) => () => (loaded[name] as LoadedWasm).engine;
+describeKernelSuite("wasm, 1 thread, every call in the kernels", get("one"));
+describeKernelSuite("wasm, 2 threads, every call split", get("two"));
+describeKernelSuite("wasm, default thresholds and threads", get("defaults"));
