@@ -36,7 +36,9 @@ const FLOAT32_ONLY = 5;
 /**
  * Sizes where the kernels take over. Below `map` elements or `gemm` multiply-adds a call costs
  * more in copies and crossings than the kernel saves; from `splitMap` and `splitGemm` on, the
- * work is shared between threads (a wake-up costs about 20 µs).
+ * work is shared between threads. A wake-up costs 20–40 µs and more on a loaded machine (a CPU
+ * profile of the demo's CNN showed 12% of its time waiting on a worker with a split from 2^18
+ * multiply-adds), so a product is split from 2^22 (about 0.1 ms of work) on.
  */
 export interface Thresholds {
   readonly map: number;
@@ -49,7 +51,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   map: 2048,
   gemm: 4096,
   splitMap: 1 << 17,
-  splitGemm: 1 << 18,
+  splitGemm: 1 << 22,
 };
 
 /** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
