@@ -1,7 +1,7 @@
 import {
   type Engine,
+  type GemmKernel,
   jsEngine,
-  type MatrixOperand,
   type ScalarFn,
   type StridedOperand,
   scalar,
@@ -152,15 +152,7 @@ export function createWasmEngine(
   };
   if (ARENA_BASE < CONTROL_BASE + 256 * threads) throw new RangeError("too many threads");
 
-  function gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: TypedArray,
-    outOffset: number,
-  ): void {
+  const gemm: GemmKernel = (m, n, k, a, b, out, outOffset) => {
     const size = floatKind(out);
     if (
       size === 0 ||
@@ -204,7 +196,7 @@ export function createWasmEngine(
     });
     run(jobs);
     out.set(view(memory, out as FloatArray, cAt, m * n), outOffset);
-  }
+  };
 
   return {
     name: "wasm",
