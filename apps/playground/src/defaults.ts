@@ -31,4 +31,15 @@ export const TASK_DEFAULTS: Record<TaskName, TrainConfig> = {
     batchSize: 32,
     seed: 0,
   },
+  // the CLI demo's `names` defaults: width 48, 4 heads, 2 blocks, AdamW lr 0.003, batch 32 (no
+  // warm-up or cosine here: the playground trains until paused)
+  names: {
+    task: "names",
+    hidden: [48, 4, 2],
+    activation: "relu",
+    optimizer: "adamw",
+    lr: 0.003,
+    batchSize: 32,
+    seed: 0,
+  },
 };

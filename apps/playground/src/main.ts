@@ -26,6 +26,8 @@ const steps: number[] = [];
 const losses: number[] = [];
 const accuracies: number[] = [];
 const tests: (number | null)[] = [];
+const validations: (number | null)[] = [];
+const series = [steps, losses, accuracies, tests, validations];
 const MAX_POINTS = 4000;
 
 function chartWidth(element: HTMLElement): number {
@@ -47,7 +49,16 @@ function makeChart(element: HTMLElement, series: uPlot.Series[], range?: [number
 }
 const lossElement = $("loss-chart");
 const accuracyElement = $("accuracy-chart");
-const lossChart = makeChart(lossElement, [{ label: "loss", stroke: "#e76f51", width: 2 }]);
+const lossChart = makeChart(lossElement, [
+  { label: "train", stroke: "#e76f51", width: 2 },
+  {
+    label: "validation",
+    stroke: "#6d597a",
+    width: 2,
+    points: { show: true, size: 6 },
+    spanGaps: true,
+  },
+]);
 const accuracyChart = makeChart(
   accuracyElement,
   [
@@ -62,18 +73,26 @@ window.addEventListener("resize", () => {
 });
 
 function redrawCharts(): void {
-  lossChart.setData([steps, losses]);
+  lossChart.setData([steps, losses, validations]);
   accuracyChart.setData([steps, accuracies, tests]);
-  // what the browser test reads: points drawn, and the first and last loss
+  // what the browser test reads: points drawn, and the first and last (validation) loss
+  const validated = validations.filter((v) => v !== null);
   lossElement.dataset.points = String(steps.length);
   lossElement.dataset.firstLoss = String(losses[0] ?? "");
   lossElement.dataset.lastLoss = String(losses.at(-1) ?? "");
+  lossElement.dataset.validationPoints = String(validated.length);
+  lossElement.dataset.firstValidation = String(validated[0] ?? "");
+  lossElement.dataset.lastValidation = String(validated.at(-1) ?? "");
   accuracyElement.dataset.points = String(steps.length);
 }
 
+/** A new model: empty charts, no figures, no sampled names. */
 function clearCharts(): void {
-  for (const list of [steps, losses, accuracies, tests]) list.length = 0;
+  for (const list of series) list.length = 0;
   redrawCharts();
+  for (const id of ["loss", "accuracy", "test", "validation"]) $(id).textContent = "–";
+  $("names").replaceChildren();
+  $("names-note").textContent = "";
 }
 
 function record(p: Progress): void {
@@ -81,11 +100,15 @@ function record(p: Progress): void {
   losses.push(p.loss);
   accuracies.push(p.accuracy);
   tests.push(p.testAccuracy);
+  validations.push(p.validationLoss);
   if (steps.length > MAX_POINTS) {
-    // keep every other point of the older half: long runs stay cheap to draw
-    for (const list of [steps, losses, accuracies, tests] as unknown[][]) {
-      const kept = list.filter((_, i) => i >= MAX_POINTS / 2 || i % 2 === 0);
-      list.splice(0, list.length, ...kept);
+    // keep every other point of the older half (and every held-out figure): long runs stay
+    // cheap to draw
+    const keep = (i: number) =>
+      i >= MAX_POINTS / 2 || i % 2 === 0 || tests[i] !== null || validations[i] !== null;
+    const kept = steps.map((_, i) => i).filter(keep);
+    for (const list of series as unknown[][]) {
+      list.splice(0, list.length, ...kept.map((i) => list[i]));
     }
   }
   redrawCharts();
@@ -100,16 +123,26 @@ function showConfig(c: TrainConfig): void {
   lrInput.value = String(c.lr);
   batchInput.value = String(c.batchSize);
   $("boundary-panel").hidden = c.task !== "spiral";
+  $("names-panel").hidden = c.task !== "names";
   $("digit-note").hidden = isDigitTask(c.task);
-  $("hidden-label").textContent = c.task === "cnn" ? "channels" : "hidden sizes";
+  $("hidden-label").textContent = HIDDEN_LABELS[c.task];
+  lossChart.setSeries(2, { show: c.task === "names" });
 }
+
+/** What the "hidden sizes" field holds for each task. */
+const HIDDEN_LABELS: Record<TaskName, string> = {
+  spiral: "hidden sizes",
+  mnist: "hidden sizes",
+  cnn: "channels",
+  names: "width, heads, blocks",
+};
 
 function readConfig(): TrainConfig | null {
   const hidden = hiddenInput.value.split(",").map((part) => Number(part.trim()));
   const lr = Number(lrInput.value);
   const batchSize = Number(batchInput.value);
   if (hidden.length === 0 || !hidden.every((n) => Number.isInteger(n) && n >= 1)) {
-    say("hidden sizes: whole numbers ≥ 1 separated by commas, like 64 or 32, 32");
+    say(`${HIDDEN_LABELS[taskSelect.value as TaskName]}: whole numbers ≥ 1 separated by commas`);
     return null;
   }
   if (!(lr > 0) || !Number.isFinite(lr)) {
@@ -275,6 +308,33 @@ $("sample").addEventListener("click", () => {
   send({ type: "sample" });
 });
 
+// ---- names
+const namesList = $<HTMLOListElement>("names");
+$("sampling").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (config.task !== "names") return say("pick the names model to sample names");
+  const seed = Number($<HTMLInputElement>("name-seed").value);
+  const temperature = Number($<HTMLInputElement>("temperature").value);
+  const count = Number($<HTMLInputElement>("name-count").value);
+  if (!Number.isInteger(seed) || seed < 0) return say("seed: a whole number ≥ 0");
+  if (!(temperature > 0) || !Number.isFinite(temperature)) return say("temperature: a number > 0");
+  if (!Number.isInteger(count) || count < 1 || count > 50) return say("names: 1 to 50");
+  send({ type: "sampleNames", seed, temperature, count });
+});
+
+function showNames(m: Extract<FromWorker, { type: "names" }>): void {
+  const items = m.names.map(({ name, novel }) => {
+    const item = document.createElement("li");
+    item.textContent = novel ? `${name} *` : name;
+    if (novel) item.className = "novel";
+    return item;
+  });
+  namesList.replaceChildren(...items);
+  const novel = m.names.filter((n) => n.novel).length;
+  $("names-note").textContent =
+    `seed ${m.seed}, temperature ${m.temperature}: ${novel} of ${m.names.length} are not training names (marked *)`;
+}
+
 function showProbabilities(probabilities: Float32Array): void {
   let best = 0;
   probabilities.forEach((p, i) => {
@@ -318,6 +378,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       $("loss").textContent = m.loss.toFixed(4);
       $("accuracy").textContent = m.accuracy.toFixed(3);
       if (m.testAccuracy !== null) $("test").textContent = m.testAccuracy.toFixed(4);
+      if (m.validationLoss !== null) $("validation").textContent = m.validationLoss.toFixed(4);
       break;
     case "paused":
       break;
@@ -344,6 +405,9 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case "prediction":
       showProbabilities(m.probabilities);
+      break;
+    case "names":
+      showNames(m);
       break;
     case "sample":
       drawPixels(pad, m.pixels);

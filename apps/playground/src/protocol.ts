@@ -1,7 +1,7 @@
 /** The messages between the page (main.ts) and the training worker (worker.ts). */
 
 /** The models the playground trains; a new one is a `TaskDefinition` in tasks.ts. */
-export type TaskName = "spiral" | "mnist" | "cnn";
+export type TaskName = "spiral" | "mnist" | "cnn" | "names";
 
 /** The optimizers the page offers (`momentum` is SGD with momentum 0.9), as the CLI names them. */
 export const OPTIMIZERS = ["sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"] as const;
@@ -16,13 +16,22 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 /** What the user set: the model and how it trains. */
 export interface TrainConfig {
   task: TaskName;
-  /** Hidden layer sizes, e.g. [64] or [32, 32]; the CNN's two channel counts. */
+  /**
+   * Hidden layer sizes, e.g. [64] or [32, 32]; the CNN's two channel counts; the names GPT's
+   * width, heads and blocks.
+   */
   hidden: number[];
   activation: ActivationName;
   optimizer: OptimizerName;
   lr: number;
   batchSize: number;
   seed: number;
+}
+
+/** A sampled name, and whether it is not one of the training names. */
+export interface SampledName {
+  name: string;
+  novel: boolean;
 }
 
 /** Page → worker. */
@@ -33,7 +42,8 @@ export type ToWorker =
   | { type: "save" }
   | { type: "load"; bytes: Uint8Array; fileName: string }
   | { type: "predict"; pixels: Float32Array }
-  | { type: "sample" };
+  | { type: "sample" }
+  | { type: "sampleNames"; seed: number; temperature: number; count: number };
 
 /** One chunk of training (about a tenth of a second). */
 export interface Progress {
@@ -45,6 +55,8 @@ export interface Progress {
   accuracy: number;
   /** Test accuracy, at the end of an epoch of a task with a test split; else null. */
   testAccuracy: number | null;
+  /** Validation loss, every so often for a task with a validation split (names); else null. */
+  validationLoss: number | null;
   stepsPerSecond: number;
 }
 
@@ -66,4 +78,10 @@ export type FromWorker =
   | { type: "loaded"; config: TrainConfig; fileName: string }
   | { type: "prediction"; probabilities: Float32Array }
   | { type: "sample"; pixels: Float32Array; label: number }
+  | {
+      type: "names";
+      names: SampledName[];
+      seed: number;
+      temperature: number;
+    }
   | { type: "error"; message: string };

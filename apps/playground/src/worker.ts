@@ -2,11 +2,8 @@
 
 import { engineInfo, useWasm } from "virtual:zerograd-engine";
 import { noGrad } from "@zerograd/autograd";
-import { DataLoader } from "@zerograd/data";
-import { argmax, NDArray, Random, slice } from "@zerograd/ndarray";
+import { argmax, NDArray, Random } from "@zerograd/ndarray";
 import {
-  accuracy,
-  crossEntropy,
   fromSafetensors,
   type Layer,
   readSafetensorsHeader,
@@ -23,6 +20,7 @@ import {
   type TrainConfig,
 } from "./protocol";
 import { PIXELS, TASKS, type TaskData } from "./tasks";
+import { type HeldOutFigures, sampleNames, type Trainer } from "./trainers";
 
 /**
  * The training worker: holds the model, trains it in chunks of about 100 ms while running
@@ -42,8 +40,11 @@ interface Session {
   data: TaskData;
   model: Layer;
   optimizer: Optimizer<{ lr: number }>;
-  loader: DataLoader<[NDArray, NDArray]>;
-  batches: Iterator<[NDArray, NDArray]>;
+  trainer: Trainer;
+  /** The evaluation on held-out data under way, if any. */
+  evaluation: Generator<void, HeldOutFigures> | null;
+  /** Its figures, once done, until the next progress message carries them. */
+  heldOut: HeldOutFigures | null;
   step: number;
   epoch: number;
 }
@@ -88,46 +89,25 @@ async function start(config: TrainConfig, model?: Layer): Promise<void> {
   const task = TASKS[config.task];
   const data = await taskData(config.task, config.seed);
   const rng = new Random(config.seed + 1);
-  const built = model ?? task.build(config, rng);
-  const loader = new DataLoader(data.train, {
-    batchSize: config.batchSize,
-    shuffle: true,
-    rng: rng.fork(),
-  });
+  const built = model ?? task.build(config, rng, data);
+  const trainer = task.trainer(built, data, config, rng.fork());
   session = {
     config,
     data,
     model: built,
     optimizer: makeOptimizer(config.optimizer, built, config.lr),
-    loader,
-    batches: loader[Symbol.iterator](),
+    trainer,
+    evaluation: null,
+    heldOut: null,
     step: 0,
     epoch: 0,
   };
-  post({ type: "ready", config, description: task.describe(config), samples: data.train.length });
+  post({ type: "ready", config, description: task.describe(config), samples: trainer.size });
   postBoundary(session);
 }
 
-/** Accuracy on the test split in eval mode (batch norm on its running statistics), 500 at a time. */
-function testAccuracy(s: Session): number | null {
-  if (s.data.test === null) return null;
-  const { x, y } = s.data.test;
-  const n = y.size;
-  let correct = 0;
-  s.model.eval();
-  noGrad(() => {
-    for (let start = 0; start < n; start += 500) {
-      const stop = Math.min(n, start + 500);
-      const batch = accuracy(s.model.call(slice(x, [[start, stop]])), slice(y, [[start, stop]]));
-      correct += batch * (stop - start);
-    }
-  });
-  s.model.train();
-  return correct / n;
-}
-
 function postBoundary(s: Session): void {
-  if (!TASKS[s.config.task].boundary) return;
+  if (!TASKS[s.config.task].boundary || s.data.kind !== "classifier") return;
   const points = new Float32Array(GRID * GRID * 2);
   for (let row = 0; row < GRID; row++) {
     for (let column = 0; column < GRID; column++) {
@@ -154,7 +134,10 @@ function postBoundary(s: Session): void {
   });
 }
 
-/** Trains for about CHUNK_MS, posts the figures, and comes back while running. */
+/**
+ * Trains for about CHUNK_MS (or goes on with an evaluation on held-out data, a slice at a
+ * time), posts the figures, and comes back while running.
+ */
 function chunk(): void {
   const s = session;
   if (!running || s === null) return;
@@ -162,46 +145,51 @@ function chunk(): void {
   let steps = 0;
   let lossSum = 0;
   let accuracySum = 0;
-  let test: number | null = null;
-  s.model.train();
+  let trainingMs = 0;
+  const every = s.trainer.evaluateEvery;
   while (performance.now() - started < CHUNK_MS) {
-    let next = s.batches.next();
-    if (next.done) {
-      s.epoch++;
-      test = testAccuracy(s);
-      s.batches = s.loader[Symbol.iterator]();
-      next = s.batches.next();
+    if (s.evaluation !== null) {
+      const next = s.evaluation.next();
+      if (next.done) {
+        s.heldOut = next.value;
+        s.evaluation = null;
+      }
+      continue;
     }
-    const [x, t] = next.value as [NDArray, NDArray];
-    const scores = s.model.call(x);
-    const loss = crossEntropy(scores, t);
-    s.model.zeroGrad();
-    loss.backward();
-    s.optimizer.step();
-    lossSum += loss.item();
-    accuracySum += accuracy(scores, t);
+    const stepStarted = performance.now();
+    const figures = s.trainer.step(s.optimizer);
+    trainingMs += performance.now() - stepStarted;
+    lossSum += figures.loss;
+    accuracySum += figures.accuracy;
     steps++;
     s.step++;
+    if (figures.epochEnded) s.epoch++;
+    if (figures.epochEnded || (every !== null && (s.step === 1 || s.step % every === 0))) {
+      s.evaluation = s.trainer.evaluate();
+    }
     // the first point of the curves is the untrained model's loss, one step alone
     if (s.step === 1) break;
   }
-  const seconds = (performance.now() - started) / 1000;
-  post({
-    type: "progress",
-    step: s.step,
-    epoch: s.epoch,
-    loss: lossSum / steps,
-    accuracy: accuracySum / steps,
-    testAccuracy: test,
-    stepsPerSecond: steps / seconds,
-  });
-  postBoundary(s);
+  if (steps > 0) {
+    post({
+      type: "progress",
+      step: s.step,
+      epoch: s.epoch,
+      loss: lossSum / steps,
+      accuracy: accuracySum / steps,
+      testAccuracy: s.heldOut?.testAccuracy ?? null,
+      validationLoss: s.heldOut?.validationLoss ?? null,
+      stepsPerSecond: steps / (trainingMs / 1000),
+    });
+    s.heldOut = null;
+    postBoundary(s);
+  }
   setTimeout(chunk, 0);
 }
 
 function save(s: Session): void {
   const task = TASKS[s.config.task];
-  const bytes = toSafetensors(s.model.stateDict(), task.metadata(s.config));
+  const bytes = toSafetensors(s.model.stateDict(), task.metadata(s.config, s.data));
   post({ type: "saved", bytes, fileName: task.fileName }, [bytes.buffer]);
 }
 
@@ -212,19 +200,23 @@ async function load(bytes: Uint8Array, fileName: string): Promise<void> {
   const dict = fromSafetensors(bytes);
   const shapes = new Map(Object.entries(dict).map(([key, value]) => [key, value.shape]));
   const metadata = header.metadata ?? {};
-  // a file names its task by its tensors: conv1 is the CNN, 784 inputs the MNIST MLP
+  // a file names its task by its tensors: conv1 is the CNN, token embeddings the names GPT,
+  // 784 inputs the MNIST MLP
   const task = shapes.has("conv1.weight")
     ? TASKS.cnn
-    : shapes.get("layers.0.weight")?.[1] === PIXELS
-      ? TASKS.mnist
-      : TASKS.spiral;
-  const hidden = task.hiddenFromShapes(shapes);
+    : shapes.has("token_embedding.weight")
+      ? TASKS.names
+      : shapes.get("layers.0.weight")?.[1] === PIXELS
+        ? TASKS.mnist
+        : TASKS.spiral;
+  const base = session.config.task === task.name ? session.config : task.defaults;
+  const data = await taskData(task.name, base.seed);
+  const hidden = task.hiddenFromShapes(shapes, metadata, data);
   const activation = (ACTIVATIONS as readonly string[]).includes(metadata.activation ?? "")
     ? (metadata.activation as TrainConfig["activation"])
     : "relu";
-  const base = session.config.task === task.name ? session.config : task.defaults;
   const config: TrainConfig = { ...base, task: task.name, hidden, activation };
-  const model = task.build(config, new Random(0));
+  const model = task.build(config, new Random(0), data);
   model.loadStateDict(dict);
   await start(config, model);
   post({ type: "loaded", config, fileName });
@@ -241,7 +233,7 @@ function predict(s: Session, pixels: Float32Array): void {
 }
 
 function sample(s: Session): void {
-  const test = s.data.test;
+  const test = s.data.kind === "classifier" ? s.data.test : null;
   if (!TASKS[s.config.task].digits || test === null) {
     throw new Error("sample: pick a digit model first");
   }
@@ -283,6 +275,15 @@ async function handle(message: ToWorker): Promise<void> {
     case "sample":
       if (session !== null) sample(session);
       return;
+    case "sampleNames": {
+      if (session === null || session.data.kind !== "names") {
+        throw new Error("sample names: pick the names model first");
+      }
+      const { seed, temperature, count } = message;
+      const names = sampleNames(session.model, session.data.names, { seed, temperature, count });
+      post({ type: "names", names, seed, temperature });
+      return;
+    }
   }
 }
 

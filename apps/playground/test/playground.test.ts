@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadNames } from "@zerograd/demo/names-data";
+import { NameGpt } from "@zerograd/demo/names-gpt";
 import { Random } from "@zerograd/ndarray";
 import { fromSafetensors, MLP, readSafetensorsHeader, toSafetensors } from "@zerograd/nn";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -13,7 +15,8 @@ import { DigitCnn } from "../src/cnn";
  * The playground end to end: `vite build` writes the static site, `vite preview` serves it on
  * 127.0.0.1 (with the COOP/COEP headers) and headless Chromium (Debian's, driven by
  * playwright-core) trains the spiral, saves and loads weights, trains MNIST and reads a digit
- * drawn with the mouse. Screenshots go to out/. Without Chromium the test fails; it never skips.
+ * drawn with the mouse, trains the names GPT and samples names. Screenshots go to out/. Without
+ * Chromium the test fails; it never skips.
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,6 +39,8 @@ describe("playground in headless Chromium", () => {
   let tab: Page;
   let url = "";
   const problems: string[] = [];
+  /** Every URL the page and its worker request. */
+  const requests: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(executablePath)) {
@@ -69,6 +74,12 @@ describe("playground in headless Chromium", () => {
     tab.on("console", (m) => {
       if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
     });
+    context.on("request", (request) => {
+      requests.push(request.url());
+      if (!/^(http:\/\/127\.0\.0\.1:\d+\/|data:|blob:)/.test(request.url())) {
+        problems.push(`a request off the preview server: ${request.url()}`);
+      }
+    });
     mkdirSync(out, { recursive: true });
   });
 
@@ -87,7 +98,9 @@ describe("playground in headless Chromium", () => {
     await tab.waitForFunction(() => document.getElementById("engine")?.textContent !== "starting…");
     expect(await tab.evaluate(() => crossOriginIsolated)).toBe(true);
     const engine = (await tab.textContent("#engine")) ?? "";
-    expect(engine).toMatch(/JavaScript|wasm/i);
+    // @zerograd/wasm with one thread per core: the page is cross-origin isolated, so its
+    // worker shares memory with the engine's own workers.
+    expect(engine).toMatch(/^wasm, ([2-9]|\d{2,}) threads$/);
     await tab.waitForFunction(() =>
       document.getElementById("description")?.textContent?.includes("MLP 2-32-3"),
     );
@@ -273,6 +286,119 @@ describe("playground in headless Chromium", () => {
       });
     expect(await tab.textContent("#message")).toMatch(/^a test digit labelled \d$/);
     expect(await tab.$$eval("#probabilities li", (items) => items.length)).toBe(10);
+    expect(problems).toEqual([]);
+  });
+
+  const sampled = () => tab.$$eval("#names li", (items) => items.map((li) => li.textContent));
+
+  it("trains the names GPT from the keyboard: train and validation loss fall, sampled names appear", async () => {
+    await tab.setViewportSize({ width: 1280, height: 900 });
+    const requested = requests.length;
+    await tab.selectOption("#task", "names");
+    await tab.waitForFunction(
+      () => document.getElementById("description")?.textContent?.includes("GPT: 2 × (4-head"),
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await tab.textContent("#description")).toContain("width 48, 7580 training samples");
+    expect(await tab.isVisible("#names-panel")).toBe(true);
+    expect(await tab.textContent("#hidden-label")).toBe("width, heads, blocks");
+    await tab.focus("#run");
+    await tab.keyboard.press("Space");
+    // the validation loss runs after step 1 and every 50 steps: wait for the second one
+    await tab.waitForFunction(
+      () => Number(document.getElementById("loss-chart")?.dataset.validationPoints) >= 2,
+      undefined,
+      { timeout: 120_000 },
+    );
+    await tab.keyboard.press("Space");
+    expect(await tab.textContent("#run")).toBe("Train");
+    // the names are in the worker's bundle: nothing was fetched for them (the worker's own
+    // requests are seen, as its fetch of the digits shows)
+    expect(requests.some((request) => request.endsWith("/mnist.bin"))).toBe(true);
+    expect(requests.slice(requested)).toEqual([]);
+    const figure = async (name: string) => Number(await tab.getAttribute("#loss-chart", name));
+    const first = await figure("data-first-loss");
+    const firstValidation = await figure("data-first-validation");
+    // about ln 28 = 3.33 untrained, and at least half a nat lower after 50 steps
+    expect(first).toBeGreaterThan(3);
+    expect(await figure("data-last-loss")).toBeLessThan(first - 0.5);
+    expect(firstValidation).toBeGreaterThan(3);
+    expect(await figure("data-last-validation")).toBeLessThan(firstValidation - 0.5);
+    expect(Number(await tab.textContent("#validation"))).toBe(
+      Number((await figure("data-last-validation")).toFixed(4)),
+    );
+
+    // sampling from the keyboard: Enter in the temperature field submits the form
+    await tab.fill("#name-seed", "3");
+    await tab.fill("#temperature", "0.8");
+    await tab.focus("#temperature");
+    await tab.keyboard.press("Enter");
+    await tab.waitForFunction(() => document.querySelectorAll("#names li").length === 10);
+    const names = await sampled();
+    for (const name of names) expect(name).toMatch(/^[a-z-]*( \*)?$/);
+    expect(
+      names.filter((name) => (name?.replace(" *", "").length ?? 0) >= 2).length,
+    ).toBeGreaterThan(5);
+    expect(await tab.textContent("#names-note")).toMatch(
+      /^seed 3, temperature 0\.8: \d+ of 10 are not training names \(marked \*\)$/,
+    );
+    // the same seed gives the same names; the button works from the keyboard too
+    await tab.evaluate(() => document.getElementById("names")?.replaceChildren());
+    await tab.focus("#sample-names");
+    await tab.keyboard.press("Enter");
+    await tab.waitForFunction(() => document.querySelectorAll("#names li").length === 10);
+    expect(await sampled()).toEqual(names);
+    await tab.screenshot({ path: join(out, "playground-names.png"), fullPage: true });
+    console.log(
+      `playground test: names GPT, loss ${first.toFixed(3)} → ${(await figure("data-last-loss")).toFixed(3)}, validation ${firstValidation.toFixed(3)} → ${(await figure("data-last-validation")).toFixed(3)} at step ${await tab.textContent("#step")}; sampled ${names.join(", ")}`,
+    );
+  });
+
+  it("saves the names GPT as the CLI's names-gpt.safetensors and loads one the CLI wrote", async () => {
+    const [download] = await Promise.all([tab.waitForEvent("download"), tab.click("#save")]);
+    expect(download.suggestedFilename()).toBe("names-gpt.safetensors");
+    const saved = join(work, "saved-names-gpt.safetensors");
+    await download.saveAs(saved);
+    const bytes = readFileSync(saved);
+    expect(readSafetensorsHeader(bytes).metadata).toMatchObject({
+      model: "gpt",
+      context: "16",
+      embed: "48",
+      heads: "4",
+      layers: "2",
+    });
+    expect(Object.keys(fromSafetensors(bytes))).toContain(
+      "blocks.layers.1.attention.in_proj_weight",
+    );
+
+    // a smaller GPT, written with the keys and metadata of `pnpm demo -- names`
+    const { vocabulary, longest } = loadNames(new Random(0));
+    const model = new NameGpt(vocabulary.length, longest + 1, 32, 2, 1, new Random(7));
+    const file = join(work, "names-gpt.safetensors");
+    writeFileSync(
+      file,
+      toSafetensors(model.stateDict(), {
+        model: "gpt",
+        vocabulary: vocabulary.join(""),
+        context: String(longest + 1),
+        embed: "32",
+        heads: "2",
+        layers: "1",
+        seed: "0",
+      }),
+    );
+    await tab.setInputFiles("#load", file);
+    await tab.waitForFunction(
+      () => document.getElementById("message")?.textContent === "loaded names-gpt.safetensors",
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await tab.inputValue("#task")).toBe("names");
+    expect(await tab.inputValue("#hidden")).toBe("32, 2, 1");
+    await tab.focus("#sample-names");
+    await tab.keyboard.press("Enter");
+    await tab.waitForFunction(() => document.querySelectorAll("#names li").length === 10);
     expect(problems).toEqual([]);
   });
 });

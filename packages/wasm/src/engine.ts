@@ -1,7 +1,7 @@
 import {
   type Engine,
+  type GemmKernel,
   jsEngine,
-  type MatrixOperand,
   type ScalarFn,
   type StridedOperand,
   scalar,
@@ -36,7 +36,9 @@ const FLOAT32_ONLY = 5;
 /**
  * Sizes where the kernels take over. Below `map` elements or `gemm` multiply-adds a call costs
  * more in copies and crossings than the kernel saves; from `splitMap` and `splitGemm` on, the
- * work is shared between threads (a wake-up costs about 20 µs).
+ * work is shared between threads. A wake-up costs 20–40 µs and more on a loaded machine (a CPU
+ * profile of the demo's CNN showed 12% of its time waiting on a worker with a split from 2^18
+ * multiply-adds), so a product is split from 2^22 (about 0.1 ms of work) on.
  */
 export interface Thresholds {
   readonly map: number;
@@ -49,7 +51,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   map: 2048,
   gemm: 4096,
   splitMap: 1 << 17,
-  splitGemm: 1 << 18,
+  splitGemm: 1 << 22,
 };
 
 /** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
@@ -150,15 +152,7 @@ export function createWasmEngine(
   };
   if (ARENA_BASE < CONTROL_BASE + 256 * threads) throw new RangeError("too many threads");
 
-  function gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: TypedArray,
-    outOffset: number,
-  ): void {
+  const gemm: GemmKernel = (m, n, k, a, b, out, outOffset) => {
     const size = floatKind(out);
     if (
       size === 0 ||
@@ -202,7 +196,7 @@ export function createWasmEngine(
     });
     run(jobs);
     out.set(view(memory, out as FloatArray, cAt, m * n), outOffset);
-  }
+  };
 
   return {
     name: "wasm",
@@ -257,7 +251,11 @@ export function createWasmEngine(
           : "unaryF64";
     // Split the outermost axis (whose chunks are contiguous runs of the output).
     const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
-    const parts = threads > 1 && total >= thresholds.splitMap ? threads : 1;
+    // Only compute-bound maps gain from a second thread: the copies in and out, on this thread,
+    // bound the arithmetic ones (pnpm bench: [1000,1000]+[1000] into out took 0.99 ms split in
+    // two, 0.39 ms on one thread).
+    const computeBound = unary !== undefined && unary >= FLOAT32_ONLY;
+    const parts = threads > 1 && computeBound && total >= thresholds.splitMap ? threads : 1;
     const outerStride = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
     const jobs = chunks(dims[axis] as number, parts, axis === 2 ? 4 : 1).map(([start, end]) => {
       const n = dims.map((d, a) => (a === axis ? end - start : d));

@@ -1,30 +1,11 @@
-import {
-  add,
-  div,
-  mul,
-  noGrad,
-  reshape,
-  sum,
-  type Variable,
-  type VariableLike,
-} from "@zerograd/autograd";
-import { arange, argmax, exp, max, NDArray, Random, slice, sub } from "@zerograd/ndarray";
-import {
-  crossEntropy,
-  Embedding,
-  GELU,
-  Layer,
-  LayerNorm,
-  Linear,
-  MultiheadAttention,
-  Sequential,
-  toSafetensors,
-} from "@zerograd/nn";
+import { Random } from "@zerograd/ndarray";
+import { toSafetensors } from "@zerograd/nn";
 import { AdamW, CosineAnnealingLR, LinearLR, SequentialLR } from "@zerograd/optim";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg } from "../charts";
 import { formatCount, type Printer, plural, prepareOutput, writeOutput } from "../io";
-import { bigramModel, encodeNames, loadNames } from "../names-data";
+import { bigramModel, loadNames } from "../names-data";
+import { batchLoss, countCorrect, epochBatches, meanLoss, NameGpt, sampleName } from "../names-gpt";
 import { EpochProgress } from "../progress";
 
 /** Flags of `names`. */
@@ -69,131 +50,6 @@ export interface NamesResult {
   novel: number;
   seconds: number;
   files: { weights: string; curves: string };
-}
-
-/** One pre-LayerNorm transformer block: causal self-attention and an MLP, each residual. */
-class Block extends Layer {
-  ln1: LayerNorm;
-  attention: MultiheadAttention;
-  ln2: LayerNorm;
-  mlp: Sequential;
-
-  constructor(embed: number, heads: number, rng: Random) {
-    super();
-    this.ln1 = new LayerNorm(embed);
-    this.attention = new MultiheadAttention(embed, heads, { batchFirst: true, rng });
-    this.ln2 = new LayerNorm(embed);
-    this.mlp = new Sequential(
-      new Linear(embed, 4 * embed, { rng }),
-      new GELU(),
-      new Linear(4 * embed, embed, { rng }),
-    );
-  }
-
-  forward(x: VariableLike): Variable {
-    const h = this.ln1.call(x);
-    const [attended] = this.attention.call(h, h, h, { isCausal: true, needWeights: false });
-    const y = add(x, attended);
-    return add(y, this.mlp.call(this.ln2.call(y)));
-  }
-}
-
-/**
- * A character-level GPT (makemore's transformer): token and position embeddings, `layers`
- * blocks, a final LayerNorm and a Linear head to the vocabulary. Input int32 [B, T] tokens,
- * output [B, T, vocabulary] logits of each position's next token.
- */
-export class NameGpt extends Layer<[tokens: NDArray], Variable> {
-  readonly context: number;
-  tokenEmbedding: Embedding;
-  positionEmbedding: Embedding;
-  blocks: Sequential;
-  lnF: LayerNorm;
-  head: Linear;
-
-  constructor(
-    vocabulary: number,
-    context: number,
-    embed: number,
-    heads: number,
-    layers: number,
-    rng: Random,
-  ) {
-    super();
-    this.context = context;
-    this.tokenEmbedding = new Embedding(vocabulary, embed, { rng });
-    this.positionEmbedding = new Embedding(context, embed, { rng });
-    this.blocks = new Sequential(
-      ...Array.from({ length: layers }, () => new Block(embed, heads, rng)),
-    );
-    this.lnF = new LayerNorm(embed);
-    this.head = new Linear(embed, vocabulary, { rng });
-  }
-
-  forward(tokens: NDArray): Variable {
-    const t = tokens.shape[1] as number;
-    const positions = arange(0, t, 1, { dtype: "int32" });
-    const x = add(this.tokenEmbedding.call(tokens), this.positionEmbedding.call(positions));
-    return this.head.call(this.lnF.call(this.blocks.call(x)));
-  }
-}
-
-/** Mean cross-entropy per real character of a batch (padding masked out), and the logits. */
-function batchLoss(model: NameGpt, names: readonly string[], vocabulary: readonly string[]) {
-  // As wide as the batch's longest name needs (causal attention makes padding at the end
-  // harmless, so narrower batches are only faster).
-  const width = Math.max(...names.map((name) => name.length)) + 1;
-  const batch = encodeNames(names, vocabulary, width);
-  const logits = reshape(model.call(batch.inputs), [-1, vocabulary.length]);
-  const perPosition = crossEntropy(logits, batch.targets, { reduction: "none" });
-  return {
-    loss: div(sum(mul(perPosition, batch.mask)), batch.count),
-    logits,
-    batch,
-    count: batch.count,
-  };
-}
-
-/** Validation (or any) loss in nats per character, with grad off, in eval mode. */
-function meanLoss(model: NameGpt, names: readonly string[], vocabulary: readonly string[]): number {
-  model.eval();
-  let total = 0;
-  let count = 0;
-  noGrad(() => {
-    for (let start = 0; start < names.length; start += 256) {
-      const part = batchLoss(model, names.slice(start, start + 256), vocabulary);
-      total += part.loss.item() * part.count;
-      count += part.count;
-    }
-  });
-  model.train();
-  return total / count;
-}
-
-/** Samples one name a character at a time, from the boundary token until the next one. */
-function sampleName(
-  model: NameGpt,
-  vocabulary: readonly string[],
-  temperature: number,
-  rng: Random,
-): string {
-  const tokens = [0];
-  noGrad(() => {
-    while (tokens.length < model.context) {
-      const input = new NDArray(Int32Array.from(tokens), [1, tokens.length]);
-      const logits = model.call(input).data;
-      const last = slice(logits, [null, [tokens.length - 1, tokens.length]]).reshape([-1]);
-      const scaled = last.div(temperature);
-      const probs = exp(sub(scaled, max(scaled))); // categorical normalises them
-      const [next] = rng.categorical(probs, 1).toTypedArray() as Int32Array;
-      if (next === 0) break;
-      tokens.push(next as number);
-    }
-  });
-  return tokens
-    .slice(1)
-    .map((t) => vocabulary[t])
-    .join("");
 }
 
 /**
@@ -258,7 +114,7 @@ export async function names(options: NamesOptions, printer: Printer): Promise<Na
   const stepLosses: number[] = [];
   const width = String(epochs).length;
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const shuffled = order.permutation(train.length).toTypedArray();
+    const batches = epochBatches(train, batchSize, order);
     const progress = new EpochProgress(
       printer,
       `epoch ${String(epoch).padStart(width)}/${epochs}`,
@@ -268,11 +124,7 @@ export async function names(options: NamesOptions, printer: Printer): Promise<Na
     let characters = 0;
     let correct = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
-      const picked = Array.from(
-        shuffled.subarray(step * batchSize, (step + 1) * batchSize),
-        (i) => train[i] as string,
-      );
-      const { loss, logits, batch } = batchLoss(model, picked, vocabulary);
+      const { loss, logits, batch } = batchLoss(model, batches[step] as string[], vocabulary);
       model.zeroGrad();
       loss.backward();
       optimizer.step();
@@ -346,16 +198,6 @@ export async function names(options: NamesOptions, printer: Printer): Promise<Na
     seconds,
     files: { weights, curves },
   };
-}
-
-/** How many real positions the logits' top token predicts right. */
-function countCorrect(logits: NDArray, targets: NDArray, mask: NDArray): number {
-  const predicted = argmax(logits, 1).toTypedArray();
-  const expected = targets.toTypedArray();
-  const real = mask.toTypedArray();
-  let correct = 0;
-  for (let i = 0; i < predicted.length; i++) if (real[i] && predicted[i] === expected[i]) correct++;
-  return correct;
 }
 
 /** Training loss per step and validation loss per epoch, with the bigram's as a rule. */
