@@ -4,7 +4,7 @@
 // were saved. Here: the committed files are what toSafetensors writes today, zerograd's
 // outputs match torch's within float32 rounding, and torch's files load back into zerograd.
 import { readFileSync } from "node:fs";
-import { array, arrayEqual, type NDArray } from "@zerograd/ndarray";
+import { array, arrayEqual, engine, type NDArray } from "@zerograd/ndarray";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   fromSafetensors,
@@ -58,6 +58,11 @@ const nested = (t: FixtureTensor) =>
   array(Float64Array.from(t.values), { shape: t.shape }).toArray() as number[];
 const FLOAT32_ULP = 2 ** -23;
 const log = new ErrorLog();
+/**
+ * The fixtures record the JavaScript engine's results bit for bit; another engine (pnpm
+ * test:wasm) sums in another order, so there they are checked within float32 rounding.
+ */
+const reference = engine().name.startsWith("js");
 afterAll(() => console.log(`max |zerograd − PyTorch ${torch.torchVersion}| (float32):\n${log}`));
 
 /** The saved model, the state dict it saved, and its outputs on the fixture's inputs. */
@@ -85,7 +90,14 @@ describe.each(ROUND_TRIP_CASES.map((c) => [c.name, c] as const))("%s", (name, c)
     }
     expect(Object.keys(outputs)).toEqual(Object.keys(ours.outputs));
     for (const [output, value] of Object.entries(outputs)) {
-      expect(toFixtureTensor(value), output).toEqual(ours.outputs[output]);
+      const recorded = ours.outputs[output] as FixtureTensor;
+      if (reference) {
+        expect(toFixtureTensor(value), output).toEqual(recorded);
+      } else {
+        const scale = Math.max(1, ...recorded.values.map(Math.abs));
+        const error = maxAbsError(value, nested(recorded));
+        expect(error, output).toBeLessThanOrEqual(16 * FLOAT32_ULP * scale);
+      }
     }
   });
 
@@ -97,7 +109,7 @@ describe.each(ROUND_TRIP_CASES.map((c) => [c.name, c] as const))("%s", (name, c)
       const error = log.note(`${name}.${output}`, maxAbsError(value, nested(expected)));
       const scale = Math.max(1, ...expected.values.map(Math.abs));
       expect(error, output).toBeLessThanOrEqual(16 * FLOAT32_ULP * scale);
-      expect(error, output).toBe(theirs.differences[output]?.maxAbsDiff);
+      if (reference) expect(error, output).toBe(theirs.differences[output]?.maxAbsDiff);
     }
   });
 
