@@ -19,6 +19,12 @@ export interface EmitContext {
   dynamic(i: number): boolean;
   /** Input i's array when it is a constant made during the forward pass, else null. */
   constant(i: number): NDArray | null;
+  /**
+   * The ONNX name of an array the Function keeps as a field (Embedding's and take's indices):
+   * the graph input when it is one (an int32 input passed through), else a new initializer
+   * called `name`.
+   */
+  array(a: NDArray, name: string): string;
 }
 
 /** Maps one recorded call to ONNX nodes and returns the names of its outputs. */
@@ -35,8 +41,19 @@ const INT64_MIN = -9223372036854775808n;
 // The table below holds plain functions (no calls at module level), so a bundler can drop
 // all of it when only OnnxExportError or decodeOnnx is imported.
 const unary = (ctx: EmitContext, opType: string) => [ctx.graph.op(opType, [ctx.name(0)])];
+/**
+ * Input i's name, cast to the output's dtype when it has another: ndarray promotes mixed
+ * dtypes (an int32 input times a float), ONNX's arithmetic wants one type.
+ */
+function promoted(ctx: EmitContext, i: number): string {
+  const from = (ctx.inputs[i] as Variable).dtype;
+  const to = (ctx.outputs[0] as Variable).dtype;
+  if (from === to) return ctx.name(i);
+  return ctx.graph.op("Cast", [ctx.name(i)], { to: int(onnxType(to)) });
+}
+
 const binary = (ctx: EmitContext, opType: string) => [
-  ctx.graph.op(opType, [ctx.name(0), ctx.name(1)]),
+  ctx.graph.op(opType, [promoted(ctx, 0), promoted(ctx, 1)]),
 ];
 
 const shapeOf = (ctx: EmitContext, i: number) => (ctx.inputs[i] as Variable).shape;
@@ -108,7 +125,7 @@ function sub(ctx: EmitContext): string[] {
       }
     }
   }
-  return [ctx.graph.op("Sub", [ctx.name(0), ctx.name(1)])];
+  return [ctx.graph.op("Sub", [promoted(ctx, 0), promoted(ctx, 1)])];
 }
 
 /**
@@ -222,8 +239,14 @@ function take(ctx: EmitContext): string[] {
       ? graph.int64s("indices", [indices], true)
       : Array.isArray(indices)
         ? graph.int64s("indices", indices as number[])
-        : graph.tensor("indices", indices as NDArray);
+        : ctx.array(indices as NDArray, "indices");
   return [graph.op("Gather", [source, index], { axis: int(axis ?? 0) })];
+}
+
+/** Embedding's row lookup: Gather of the weight's rows by the (int32) indices. */
+function embedding(ctx: EmitContext): string[] {
+  const indices = ctx.array(field<NDArray>(ctx.fn, "indices"), "indices");
+  return [ctx.graph.op("Gather", [ctx.name(0), indices], { axis: int(0) })];
 }
 
 function maxPool2d(ctx: EmitContext): string[] {
@@ -333,7 +356,7 @@ export const EMITTERS: Record<string, Emitter> = {
   Sub: sub,
   Mul: (ctx) => binary(ctx, "Mul"),
   Div: (ctx) => binary(ctx, "Div"),
-  Pow: (ctx) => binary(ctx, "Pow"),
+  Pow: (ctx) => [ctx.graph.op("Pow", [promoted(ctx, 0), ctx.name(1)])],
   Maximum: (ctx) => binary(ctx, "Max"),
   Minimum: (ctx) => binary(ctx, "Min"),
   MatMul: (ctx) => binary(ctx, "MatMul"),
@@ -348,6 +371,7 @@ export const EMITTERS: Record<string, Emitter> = {
   Relu: (ctx) => unary(ctx, "Relu"),
   Abs: (ctx) => unary(ctx, "Abs"),
   Sign: (ctx) => unary(ctx, "Sign"),
+  Erf: (ctx) => unary(ctx, "Erf"),
   Copy: (ctx) => unary(ctx, "Identity"),
   Square: (ctx) => [ctx.graph.op("Mul", [ctx.name(0), ctx.name(0)])],
   Sum: (ctx) => reduction(ctx, "ReduceSum"),
@@ -407,4 +431,5 @@ export const EMITTERS: Record<string, Emitter> = {
   Im2col: im2col,
   MaxPool2d: maxPool2d,
   Linear: linear,
+  Embedding: embedding,
 };

@@ -79,11 +79,20 @@ function names(
  * control flow in forward is not recorded: the graph is the traced path, as with
  * `torch.jit.trace`.
  *
- * Covered: every op of autograd (arithmetic, math, reductions, shape ops, slicing, take,
- * concat/stack/split/pad, where, clip, im2col) and nn's linear and maxPool2d, hence Linear,
- * MLP, the activations, softmax / logSoftmax, BatchNorm (eval), Dropout (eval), Flatten,
- * Conv1d/Conv2d and the poolings. Throws OnnxExportError naming the Function when one has no
- * mapping, and for bad names or an opset outside 13–21.
+ * A float input becomes a Variable for the trace. An int32 or bool NDArray input (token
+ * indices) reaches forward as it is, as Embedding wants, and is declared an INT32 (BOOL) graph
+ * input that Gather reads directly. Ops on int arrays alone record nothing in autograd, so feed
+ * such an input to the layer that uses it (Embedding, take, where, arithmetic with floats)
+ * unchanged; an input the recorded graph does not read is an error.
+ *
+ * Covered: every op of autograd (arithmetic, math, erf, reductions, shape ops, slicing, take,
+ * concat/stack/split/pad, where, clip, im2col) and nn's linear, maxPool2d and embedding, hence
+ * Linear, MLP, the activations, GELU, softmax / logSoftmax, BatchNorm (eval), Dropout (eval),
+ * Flatten, Conv1d/Conv2d, the poolings, Embedding, LayerNorm, scaledDotProductAttention and
+ * MultiheadAttention (so the names demo's GPT). Arrays a layer makes from shapes (a causal
+ * mask, `arange` positions) are constants of the traced sequence length: only the batch axis
+ * stays dynamic. Throws OnnxExportError naming the Function when one has no mapping, for an
+ * input the outputs do not depend on, and for bad names or an opset outside 13–21.
  */
 export function toOnnx(
   model: Layer,
@@ -111,16 +120,23 @@ export function toOnnx(
   });
   const inputNames = names(options.inputNames, arrays.length, "input", "inputNames");
 
-  // The trace: eval mode, every parameter recorded (even frozen ones), inputs as graph leaves.
+  // The trace: eval mode, every parameter recorded (even frozen ones), float inputs as graph
+  // leaves. An int32 or bool NDArray (token indices) reaches forward as it is, because layers
+  // such as Embedding take raw indices; the Functions that use it keep it as a field (or wrap
+  // it as a constant Variable), and `inputOf` recognises it there.
   const wasTraining = model.training;
   const parameters = model.namedParameters();
   const frozen = parameters.filter(([, p]) => !p.requiresGrad).map(([, p]) => p);
+  const passThrough = examples.map((x) => !(x instanceof Variable) && !isFloat(x.dtype));
   const inputs = arrays.map((a) => new Variable(a, { requiresGrad: isFloat(a.dtype) }));
+  const callArguments = arrays.map((a, i) => (passThrough[i] ? a : inputs[i]));
   let result: unknown;
   try {
     model.eval();
     for (const p of frozen) p.requiresGrad = true;
-    result = enableGrad(() => (model.call as (...xs: Variable[]) => Outputs)(...inputs));
+    result = enableGrad(() =>
+      (model.call as (...xs: (Variable | NDArray)[]) => Outputs)(...callArguments),
+    );
   } finally {
     for (const p of frozen) p.requiresGrad = false;
     if (wasTraining) model.train();
@@ -137,6 +153,23 @@ export function toOnnx(
   });
   for (const name of outputNames) graph.unique(name);
   const parameterNames = new Map<Parameter, string>(parameters.map(([n, p]) => [p, n]));
+
+  /**
+   * The graph input an array of the trace is, or null for a true constant. A view of an input
+   * (a reshape or slice taken with ndarray, outside autograd) shares its buffer but was not
+   * recorded: the graph cannot follow it, so that is an error rather than a frozen constant.
+   */
+  const inputOf = (a: NDArray, where: string): string | null => {
+    const k = arrays.indexOf(a);
+    if (k >= 0) return valueNames.get(inputs[k] as Variable) as string;
+    const shared = arrays.findIndex((x) => x.data === a.data);
+    if (shared >= 0) {
+      throw new OnnxExportError(
+        `toOnnx: ${where} uses ${a.dtype} [${a.shape.join(",")}], a view of input ${inputNames[shared]} [${(arrays[shared] as NDArray).shape.join(",")}] made outside autograd, which the trace cannot follow; pass the input itself, or use autograd's ops on it`,
+      );
+    }
+    return null;
+  };
 
   const nameOf = (v: Variable): string => {
     let name = valueNames.get(v);
@@ -155,6 +188,17 @@ export function toOnnx(
         `toOnnx: no ONNX mapping for the Function ${fn.name} (inputs ${fn.inputs.map((v) => `[${v.shape.join(",")}]`).join(", ")}); supported: ${Object.keys(EMITTERS).join(", ")}`,
       );
     }
+    const where = `the Function ${fn.name}`;
+    // A pass-through input that autograd wrapped as a constant Variable is the graph input.
+    for (const v of fn.inputs) {
+      if (valueNames.has(v) || v.creator !== null || v instanceof Parameter) continue;
+      const input = inputOf(v.data, where);
+      if (input !== null) {
+        valueNames.set(v, input);
+        dynamic.add(v);
+      }
+    }
+    let readsInput = false;
     const ctx: EmitContext = {
       graph,
       fn,
@@ -166,9 +210,15 @@ export function toOnnx(
         const v = fn.inputs[i] as Variable;
         return v.creator === null && !dynamic.has(v) && !(v instanceof Parameter) ? v.data : null;
       },
+      array: (a, name) => {
+        const input = inputOf(a, where);
+        if (input === null) return graph.tensor(name, a);
+        readsInput = true;
+        return input;
+      },
     };
     const produced = emitter(ctx);
-    const isDynamic = fn.inputs.some((v) => dynamic.has(v));
+    const isDynamic = readsInput || fn.inputs.some((v) => dynamic.has(v));
     fn.outputs.forEach((y, k) => {
       valueNames.set(y, produced[k] as string);
       if (isDynamic) dynamic.add(y);
@@ -197,6 +247,17 @@ export function toOnnx(
       attribute: [],
     });
   });
+  // An input the outputs do not read went through something autograd did not record (ndarray
+  // ops, noGrad, int-only arithmetic): the file would ignore it, so say so instead.
+  const read = new Set(graph.nodes.flatMap((node) => node.input));
+  for (const x of inputs) {
+    const name = valueNames.get(x) as string;
+    if (!read.has(name)) {
+      throw new OnnxExportError(
+        `toOnnx: the outputs do not depend on input ${name} (${x.dtype} [${x.shape.join(",")}]) in the recorded graph; the model computes from it outside autograd (ndarray ops, noGrad, or ops on int or bool arrays alone, which record nothing), so the export would treat the result as a constant`,
+      );
+    }
+  }
   return encodeModel({
     irVersion: irVersion(opset),
     producerName: "zerograd",
