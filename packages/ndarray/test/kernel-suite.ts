@@ -150,6 +150,46 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
       );
     });
 
+    it("reduce: float32 sums over random axis subsets of strided operands", () => {
+      // Short axes, and long ones whose runs are summed in pairwise halves.
+      const longShapeArb = fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 2 });
+      fc.assert(
+        fc.property(
+          fc.oneof(shapeArb, longShapeArb).chain((shape) =>
+            fc.tuple(
+              fc.constant(shape),
+              operandArb(shape),
+              fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+              fc.integer({ min: 0, max: 3 }),
+            ),
+          ),
+          ([shape, x64, reduced, start]) => {
+            const x = { ...x64, data: Float32Array.from(x64.data) };
+            const kept = shape.map((d, i) => (reduced[i] ? 1 : d));
+            const accStrides: number[] = [];
+            let step = 1;
+            for (let d = shape.length - 1; d >= 0; d--) {
+              accStrides[d] = reduced[d] ? 0 : step;
+              step *= kept[d] as number;
+            }
+            // Accumulators that do not start at 0: the sums are added to them.
+            const sums = new Float64Array(step).fill(start);
+            get().reduce((s, v) => s + v, shape, x, accStrides, sums, true);
+            const want = new Float64Array(step).fill(start);
+            for (const index of indices(shape)) {
+              let at = 0;
+              index.forEach((i, d) => {
+                at += i * (accStrides[d] as number);
+              });
+              want[at] = (want[at] as number) + read(x, index);
+            }
+            for (let i = 0; i < step; i++) expect(sums[i]).toBeCloseTo(want[i] as number, 9);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
     it("reduce: pairwise sums of long float32 runs stay accurate", () => {
       const n = 1 << 20;
       const data = new Float32Array(n).fill(0.1);

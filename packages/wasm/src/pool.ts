@@ -9,6 +9,7 @@ export const KERNELS = [
   "binaryF64",
   "unaryF32",
   "unaryF64",
+  "sumF32",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;
