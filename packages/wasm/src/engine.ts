@@ -6,6 +6,7 @@ import {
   type StridedOperand,
   scalar,
   type TypedArray,
+  type WindowGeometry,
 } from "@zerograd/ndarray";
 import type { WasmMemory } from "./host";
 import { CONTROL_BASE, type Job, type Kernel, type KernelName, type Pool } from "./pool";
@@ -216,7 +217,74 @@ export function createWasmEngine(
       }
     },
     gemm,
+    windows(g, toMatrix, image, imageOffset, imageStrides, col, mode) {
+      if (!windowsInWasm(g, toMatrix, image, imageOffset, imageStrides, col, mode)) {
+        jsEngine.windows(g, toMatrix, image, imageOffset, imageStrides, col, mode);
+      }
+    },
   };
+
+  /**
+   * im2col / col2im in the kernels for float images and the matrix layout of col (the one
+   * convolutions use); false (nothing done) otherwise.
+   */
+  function windowsInWasm(
+    g: WindowGeometry,
+    toMatrix: boolean,
+    image: TypedArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+    col: TypedArray,
+    mode: "im2col" | "col2im",
+  ): boolean {
+    const size = floatKind(image);
+    if (size === 0 || floatKind(col) !== size || !toMatrix) return false;
+    if (col.length < thresholds.map) return false;
+    const extents = [g.N, g.C, g.H, g.W];
+    let low = imageOffset;
+    let high = imageOffset;
+    extents.forEach((d, axis) => {
+      const reach = (d - 1) * (imageStrides[axis] as number);
+      if (reach < 0) low += reach;
+      else high += reach;
+    });
+    const span = high - low + 1;
+    // A view that skips most of its buffer is not worth copying.
+    if (span > 2 * g.N * g.C * g.H * g.W + 64) return false;
+    arena.reset();
+    const geometryAt = arena.take(18 * 4);
+    new Int32Array(memory.buffer, geometryAt, 18).set([
+      g.N,
+      g.C,
+      g.H,
+      g.W,
+      g.KH,
+      g.KW,
+      g.SH,
+      g.SW,
+      g.PH,
+      g.PW,
+      g.DH,
+      g.DW,
+      g.OH,
+      g.OW,
+      ...imageStrides,
+    ]);
+    const gather = mode === "im2col";
+    const kernel = size === 4 ? kernels.windowsF32 : kernels.windowsF64;
+    if (gather) {
+      const imageAt = arena.copyIn(image as FloatArray, low, span) + (imageOffset - low) * size;
+      const colAt = arena.take(col.length * size);
+      kernel(1, geometryAt, imageAt, colAt);
+      col.set(view(memory, col as FloatArray, colAt, col.length));
+    } else {
+      const imageAt = arena.copyIn(image as FloatArray, low, span);
+      const colAt = arena.copyIn(col as FloatArray, 0, col.length);
+      kernel(0, geometryAt, imageAt + (imageOffset - low) * size, colAt);
+      image.set(view(memory, image as FloatArray, imageAt, span), low);
+    }
+    return true;
+  }
 
   /**
    * Runs a sum (a pairwise reduction, which is addition) of float32 elements in the kernels;

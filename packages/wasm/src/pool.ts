@@ -10,6 +10,8 @@ export const KERNELS = [
   "unaryF32",
   "unaryF64",
   "sumF32",
+  "windowsF32",
+  "windowsF64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;
