@@ -152,17 +152,22 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
 
     it("reduce: float32 sums over random axis subsets of strided operands", () => {
       // Short axes, and long ones whose runs are summed in pairwise halves.
-      const longShapeArb = fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 2 });
+      const longShapeArb = fc.array(fc.integer({ min: 1, max: 400 }), {
+        minLength: 1,
+        maxLength: 2,
+      });
       fc.assert(
         fc.property(
-          fc.oneof(shapeArb, longShapeArb).chain((shape) =>
-            fc.tuple(
-              fc.constant(shape),
-              operandArb(shape),
-              fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
-              fc.integer({ min: 0, max: 3 }),
+          fc
+            .oneof(shapeArb, longShapeArb)
+            .chain((shape) =>
+              fc.tuple(
+                fc.constant(shape),
+                operandArb(shape),
+                fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+                fc.integer({ min: 0, max: 3 }),
+              ),
             ),
-          ),
           ([shape, x64, reduced, start]) => {
             const x = { ...x64, data: Float32Array.from(x64.data) };
             const kept = shape.map((d, i) => (reduced[i] ? 1 : d));
@@ -314,12 +319,7 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
       fc.assert(
         fc.property(
           geometryArb.chain((g) =>
-            fc.tuple(
-              fc.constant(g),
-              operandArb([g.N, g.C, g.H, g.W]),
-              fc.boolean(),
-              fc.boolean(),
-            ),
+            fc.tuple(fc.constant(g), operandArb([g.N, g.C, g.H, g.W]), fc.boolean(), fc.boolean()),
           ),
           ([g, image64, toMatrix, single]) => {
             const image = single ? { ...image64, data: Float32Array.from(image64.data) } : image64;
@@ -355,7 +355,8 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
             for (const [at, pixel] of taps) {
               if (pixel === undefined) continue;
               const [n, c, y, x] = pixel as [number, number, number, number];
-              const flat = 1 + n * (strides[0] as number) + c * (strides[1] as number) + y * g.W + x;
+              const flat =
+                1 + n * (strides[0] as number) + c * (strides[1] as number) + y * g.W + x;
               want[flat] = (want[flat] as number) + (cols[at] as number);
             }
             for (let i = 0; i < want.length; i++) expect(target[i]).toBe(want[i]);

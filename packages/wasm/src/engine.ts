@@ -395,9 +395,7 @@ function reductionNest(
   const order = shape
     .map((_, d) => d)
     .filter((d) => shape[d] !== 1)
-    .sort(
-      (p, q) => Math.abs(xStrides[q] as number) - Math.abs(xStrides[p] as number) || p - q,
-    );
+    .sort((p, q) => Math.abs(xStrides[q] as number) - Math.abs(xStrides[p] as number) || p - q);
   const dims: number[] = [];
   const xs: number[] = [];
   const as: number[] = [];
