@@ -24,6 +24,7 @@ export {
   type ScalarFn,
   type StridedOperand,
   setEngine,
+  type WindowGeometry,
 } from "./kernels/engine";
 export type { GemmKernel } from "./kernels/gemm";
 export { type ScalarName, scalar } from "./kernels/scalar";

@@ -150,6 +150,51 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
       );
     });
 
+    it("reduce: float32 sums over random axis subsets of strided operands", () => {
+      // Short axes, and long ones whose runs are summed in pairwise halves.
+      const longShapeArb = fc.array(fc.integer({ min: 1, max: 400 }), {
+        minLength: 1,
+        maxLength: 2,
+      });
+      fc.assert(
+        fc.property(
+          fc
+            .oneof(shapeArb, longShapeArb)
+            .chain((shape) =>
+              fc.tuple(
+                fc.constant(shape),
+                operandArb(shape),
+                fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+                fc.integer({ min: 0, max: 3 }),
+              ),
+            ),
+          ([shape, x64, reduced, start]) => {
+            const x = { ...x64, data: Float32Array.from(x64.data) };
+            const kept = shape.map((d, i) => (reduced[i] ? 1 : d));
+            const accStrides: number[] = [];
+            let step = 1;
+            for (let d = shape.length - 1; d >= 0; d--) {
+              accStrides[d] = reduced[d] ? 0 : step;
+              step *= kept[d] as number;
+            }
+            // Accumulators that do not start at 0: the sums are added to them.
+            const sums = new Float64Array(step).fill(start);
+            get().reduce((s, v) => s + v, shape, x, accStrides, sums, true);
+            const want = new Float64Array(step).fill(start);
+            for (const index of indices(shape)) {
+              let at = 0;
+              index.forEach((i, d) => {
+                at += i * (accStrides[d] as number);
+              });
+              want[at] = (want[at] as number) + read(x, index);
+            }
+            for (let i = 0; i < step; i++) expect(sums[i]).toBeCloseTo(want[i] as number, 9);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
     it("reduce: pairwise sums of long float32 runs stay accurate", () => {
       const n = 1 << 20;
       const data = new Float32Array(n).fill(0.1);
@@ -246,6 +291,78 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
           },
         ),
         { numRuns: 300 },
+      );
+    });
+
+    it("windows: im2col and col2im of random geometries and strided images", () => {
+      const geometryArb = fc
+        .record({
+          N: fc.integer({ min: 1, max: 2 }),
+          C: fc.integer({ min: 1, max: 3 }),
+          H: fc.integer({ min: 1, max: 7 }),
+          W: fc.integer({ min: 1, max: 7 }),
+          KH: fc.integer({ min: 1, max: 3 }),
+          KW: fc.integer({ min: 1, max: 3 }),
+          SH: fc.integer({ min: 1, max: 3 }),
+          SW: fc.integer({ min: 1, max: 3 }),
+          PH: fc.integer({ min: 0, max: 2 }),
+          PW: fc.integer({ min: 0, max: 2 }),
+          DH: fc.integer({ min: 1, max: 2 }),
+          DW: fc.integer({ min: 1, max: 2 }),
+        })
+        .map((g) => ({
+          ...g,
+          OH: Math.floor((g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH) + 1,
+          OW: Math.floor((g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW) + 1,
+        }))
+        .filter((g) => g.OH >= 1 && g.OW >= 1);
+      fc.assert(
+        fc.property(
+          geometryArb.chain((g) =>
+            fc.tuple(fc.constant(g), operandArb([g.N, g.C, g.H, g.W]), fc.boolean(), fc.boolean()),
+          ),
+          ([g, image64, toMatrix, single]) => {
+            const image = single ? { ...image64, data: Float32Array.from(image64.data) } : image64;
+            const size = g.N * g.C * g.KH * g.KW * g.OH * g.OW;
+            const make = (n: number) => (single ? new Float32Array(n) : new Float64Array(n));
+            // Where each (n, c, kh, kw, oh, ow) lands in col, and the pixel it reads (or -1).
+            const taps: [number, number[] | undefined][] = [];
+            for (let n = 0; n < g.N; n++)
+              for (let c = 0; c < g.C; c++)
+                for (let kh = 0; kh < g.KH; kh++)
+                  for (let kw = 0; kw < g.KW; kw++)
+                    for (let oh = 0; oh < g.OH; oh++)
+                      for (let ow = 0; ow < g.OW; ow++) {
+                        const y = oh * g.SH - g.PH + kh * g.DH;
+                        const x = ow * g.SW - g.PW + kw * g.DW;
+                        const at = toMatrix
+                          ? ((n * g.OH + oh) * g.OW + ow) * g.C * g.KH * g.KW +
+                            (c * g.KH + kh) * g.KW +
+                            kw
+                          : ((((n * g.C + c) * g.KH + kh) * g.KW + kw) * g.OH + oh) * g.OW + ow;
+                        const inside = y >= 0 && y < g.H && x >= 0 && x < g.W;
+                        taps.push([at, inside ? [n, c, y, x] : undefined]);
+                      }
+            const col = make(size);
+            get().windows(g, toMatrix, image.data, image.offset, image.strides, col, "im2col");
+            for (const [at, pixel] of taps) expect(col[at]).toBe(pixel ? read(image, pixel) : 0);
+            // col2im adds into the image it is given (here one that does not start at 0).
+            const cols = make(size).map((_, i) => ((i * 37) % 11) - 5);
+            const target = make(g.N * g.C * g.H * g.W + 1).fill(0.5);
+            const strides = [g.C * g.H * g.W, g.H * g.W, g.W, 1];
+            get().windows(g, toMatrix, target, 1, strides, cols, "col2im");
+            const want = new Float64Array(target.length).fill(0.5);
+            for (const [at, pixel] of taps) {
+              if (pixel === undefined) continue;
+              const [n, c, y, x] = pixel as [number, number, number, number];
+              const flat =
+                1 + n * (strides[0] as number) + c * (strides[1] as number) + y * g.W + x;
+              want[flat] = (want[flat] as number) + (cols[at] as number);
+            }
+            for (let i = 0; i < want.length; i++) expect(target[i]).toBe(want[i]);
+          },
+        ),
+        { numRuns: 200 },
       );
     });
 

@@ -1,2 +1,4 @@
 export { dgemm, gemmWorkBytes, sgemm } from "./gemm";
 export { binaryF32, binaryF64, unaryF32, unaryF64 } from "./map";
+export { sumF32 } from "./reduce";
+export { windowsF32, windowsF64 } from "./windows";

@@ -6,6 +6,7 @@ import {
   type StridedOperand,
   scalar,
   type TypedArray,
+  type WindowGeometry,
 } from "@zerograd/ndarray";
 import type { WasmMemory } from "./host";
 import { CONTROL_BASE, type Job, type Kernel, type KernelName, type Pool } from "./pool";
@@ -57,6 +58,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 /** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
 const MR = 4;
 const NR32 = 8;
+/** Reduced innermost runs up to this long are walked outermost (as ndarray's engine does). */
+const SHORT_REDUCTION = 16;
 /** Bytes reserved below the arena: the pool's control words. */
 const ARENA_BASE = 65536;
 
@@ -208,10 +211,116 @@ export function createWasmEngine(
         jsEngine.map(fn, shape, out, inputs, outOffset);
       }
     },
-    reduce: (fn, shape, x, accStrides, acc, pairwise) =>
-      jsEngine.reduce(fn, shape, x, accStrides, acc, pairwise),
+    reduce(fn, shape, x, accStrides, acc, pairwise) {
+      if (!(pairwise && sumInWasm(shape, x, accStrides, acc))) {
+        jsEngine.reduce(fn, shape, x, accStrides, acc, pairwise);
+      }
+    },
     gemm,
+    windows(g, toMatrix, image, imageOffset, imageStrides, col, mode) {
+      if (!windowsInWasm(g, toMatrix, image, imageOffset, imageStrides, col, mode)) {
+        jsEngine.windows(g, toMatrix, image, imageOffset, imageStrides, col, mode);
+      }
+    },
   };
+
+  /**
+   * im2col / col2im in the kernels for float images and the matrix layout of col (the one
+   * convolutions use); false (nothing done) otherwise.
+   */
+  function windowsInWasm(
+    g: WindowGeometry,
+    toMatrix: boolean,
+    image: TypedArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+    col: TypedArray,
+    mode: "im2col" | "col2im",
+  ): boolean {
+    const size = floatKind(image);
+    if (size === 0 || floatKind(col) !== size || !toMatrix) return false;
+    if (col.length < thresholds.map) return false;
+    const extents = [g.N, g.C, g.H, g.W];
+    let low = imageOffset;
+    let high = imageOffset;
+    extents.forEach((d, axis) => {
+      const reach = (d - 1) * (imageStrides[axis] as number);
+      if (reach < 0) low += reach;
+      else high += reach;
+    });
+    const span = high - low + 1;
+    // A view that skips most of its buffer is not worth copying.
+    if (span > 2 * g.N * g.C * g.H * g.W + 64) return false;
+    arena.reset();
+    const geometryAt = arena.take(18 * 4);
+    new Int32Array(memory.buffer, geometryAt, 18).set([
+      g.N,
+      g.C,
+      g.H,
+      g.W,
+      g.KH,
+      g.KW,
+      g.SH,
+      g.SW,
+      g.PH,
+      g.PW,
+      g.DH,
+      g.DW,
+      g.OH,
+      g.OW,
+      ...imageStrides,
+    ]);
+    const gather = mode === "im2col";
+    const kernel = size === 4 ? kernels.windowsF32 : kernels.windowsF64;
+    if (gather) {
+      const imageAt = arena.copyIn(image as FloatArray, low, span) + (imageOffset - low) * size;
+      const colAt = arena.take(col.length * size);
+      kernel(1, geometryAt, imageAt, colAt);
+      col.set(view(memory, col as FloatArray, colAt, col.length));
+    } else {
+      const imageAt = arena.copyIn(image as FloatArray, low, span);
+      const colAt = arena.copyIn(col as FloatArray, 0, col.length);
+      kernel(0, geometryAt, imageAt + (imageOffset - low) * size, colAt);
+      image.set(view(memory, image as FloatArray, imageAt, span), low);
+    }
+    return true;
+  }
+
+  /**
+   * Runs a sum (a pairwise reduction, which is addition) of float32 elements in the kernels;
+   * false (nothing done) for other dtypes, small sizes or more than four merged axes. Float64
+   * sums stay on the JavaScript loops, whose order the reference results follow to the bit.
+   */
+  function sumInWasm(
+    shape: readonly number[],
+    x: StridedOperand,
+    accStrides: readonly number[],
+    acc: Float64Array,
+  ): boolean {
+    if (!(x.data instanceof Float32Array)) return false;
+    let total = 1;
+    for (const d of shape) total *= d;
+    if (total < thresholds.map || total === 0) return false;
+    const nest = reductionNest(shape, x.strides, accStrides);
+    if (nest === undefined) return false;
+    const { dims, xStrides, aStrides } = nest;
+    // The spans each operand reaches, from its lowest address.
+    let xLow = x.offset;
+    let xHigh = x.offset;
+    let aHigh = 0;
+    dims.forEach((d, axis) => {
+      const xs = (d - 1) * (xStrides[axis] as number);
+      if (xs < 0) xLow += xs;
+      else xHigh += xs;
+      aHigh += (d - 1) * (aStrides[axis] as number);
+    });
+    arena.reset();
+    const xAt = arena.copyIn(x.data, xLow, xHigh - xLow + 1) + (x.offset - xLow) * 4;
+    const accAt = arena.copyIn(acc, 0, aHigh + 1);
+    kernels.sumF32(...dims, xAt, ...xStrides, accAt, ...aStrides);
+    acc.set(view(memory, acc, accAt, aHigh + 1) as Float64Array);
+    return true;
+  }
 
   /** Runs a map in the kernels when it is one of theirs; false (nothing done) otherwise. */
   function mapInWasm(
@@ -270,6 +379,58 @@ export function createWasmEngine(
     out.set(view(memory, out as FloatArray, outAt, total), outOffset);
     return true;
   }
+}
+
+/**
+ * The loop nest of a reduction as four axes, outermost first, in the JavaScript engine's order:
+ * the input's memory order (largest stride outermost), adjacent axes merged where both the input
+ * and the accumulators walk them as one, and a short reduced innermost axis moved outermost (a
+ * long run of accumulators then takes each of its steps). Undefined beyond four axes.
+ */
+function reductionNest(
+  shape: readonly number[],
+  xStrides: readonly number[],
+  accStrides: readonly number[],
+): { dims: number[]; xStrides: number[]; aStrides: number[] } | undefined {
+  const order = shape
+    .map((_, d) => d)
+    .filter((d) => shape[d] !== 1)
+    .sort((p, q) => Math.abs(xStrides[q] as number) - Math.abs(xStrides[p] as number) || p - q);
+  const dims: number[] = [];
+  const xs: number[] = [];
+  const as: number[] = [];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const d = order[k] as number;
+    const extent = shape[d] as number;
+    const last = dims.length - 1;
+    if (
+      last >= 0 &&
+      xStrides[d] === (xs[last] as number) * (dims[last] as number) &&
+      accStrides[d] === (as[last] as number) * (dims[last] as number)
+    ) {
+      dims[last] = (dims[last] as number) * extent;
+    } else {
+      dims.push(extent);
+      xs.push(xStrides[d] as number);
+      as.push(accStrides[d] as number);
+    }
+  }
+  dims.reverse();
+  xs.reverse();
+  as.reverse();
+  const inner = dims.length - 1;
+  if (inner > 0 && as[inner] === 0 && (dims[inner] as number) <= SHORT_REDUCTION) {
+    dims.unshift(dims.pop() as number);
+    xs.unshift(xs.pop() as number);
+    as.unshift(as.pop() as number);
+  }
+  if (dims.length > 4) return undefined;
+  while (dims.length < 4) {
+    dims.unshift(1);
+    xs.unshift(0);
+    as.unshift(0);
+  }
+  return { dims, xStrides: xs, aStrides: as };
 }
 
 /**

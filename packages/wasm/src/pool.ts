@@ -9,6 +9,9 @@ export const KERNELS = [
   "binaryF64",
   "unaryF32",
   "unaryF64",
+  "sumF32",
+  "windowsF32",
+  "windowsF64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;

@@ -13,9 +13,11 @@ import {
   type ScalarFn,
 } from "./loops";
 import { collapseAxes, walkRows } from "./walk";
+import { type WindowGeometry, walkWindows } from "./windows";
 
 export type { MatrixOperand } from "./gemm";
 export { identity, type ScalarFn } from "./loops";
+export type { WindowGeometry } from "./windows";
 
 /** An input read through strides already aligned to the iteration shape (0 on broadcast axes). */
 export interface StridedOperand {
@@ -26,11 +28,12 @@ export interface StridedOperand {
 
 /**
  * The seam between the array API and the loops that do the work. The hot families reach memory
- * through these three entry points (elementwise ops, copies and casts through `map`; reductions
- * through `reduce`; matmul through `gemm`), so another engine (WASM SIMD, workers) can replace
- * them and must pass the same kernel suite (`kernels.test.ts`). Gathers and scatters (`take`,
- * `scatterAdd`, `oneHot`, `pad`), `argmax`/`argmin` and `im2col`/`col2im` still loop over the
- * buffers in their own files; they move behind the seam when an engine needs them.
+ * through these entry points (elementwise ops, copies and casts through `map`; reductions
+ * through `reduce`; matmul through `gemm`; `im2col`/`col2im` through `windows`), so another
+ * engine (WASM SIMD, workers) can replace them and must pass the same kernel suite
+ * (`kernels.test.ts`). Gathers and scatters (`take`, `scatterAdd`, `oneHot`, `pad`) and
+ * `argmax`/`argmin` still loop over the buffers in their own files; they move behind the seam
+ * when an engine needs them.
  */
 export interface Engine {
   readonly name: string;
@@ -59,6 +62,21 @@ export interface Engine {
   ): void;
   /** out[outOffset + i*n + j] = (a·b)[i,j] for a:[m,k], b:[k,n], any strides. */
   readonly gemm: GemmKernel;
+  /**
+   * im2col (`mode` "im2col": the windows of `image`, read through `imageStrides` from
+   * `imageOffset`, copied into the zeroed `col`) or col2im ("col2im": `col` added into
+   * `image`), with `col` laid out `[N·OH·OW, C·KH·KW]` when `toMatrix`, else
+   * `[N, C, KH, KW, OH, OW]`. Taps in the padding are skipped. `image` and `col` have one dtype.
+   */
+  windows(
+    g: WindowGeometry,
+    toMatrix: boolean,
+    image: TypedArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+    col: TypedArray,
+    mode: "im2col" | "col2im",
+  ): void;
 }
 
 const PAIRWISE_BLOCK = 128;
@@ -332,6 +350,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
       }
     },
     gemm: createGemm(() => factory() === compiledLoops),
+    windows: walkWindows,
   };
 }
 

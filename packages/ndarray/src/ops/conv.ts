@@ -1,5 +1,7 @@
 import { allocate, type TypedArray } from "../dtype";
 import { ShapeError } from "../errors";
+import { engine } from "../kernels/engine";
+import type { WindowGeometry } from "../kernels/windows";
 import { NDArray } from "../ndarray";
 import { formatShape, shapesEqual } from "../shape";
 import { astype, contiguous } from "./copy";
@@ -36,24 +38,6 @@ function toPair(value: IntPair, name: string, min: number, op: string): [number,
   return [pair[0] as number, pair[1] as number];
 }
 
-/** Everything the window loops need, in elements. */
-interface Geometry {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  KH: number;
-  KW: number;
-  SH: number;
-  SW: number;
-  PH: number;
-  PW: number;
-  DH: number;
-  DW: number;
-  OH: number;
-  OW: number;
-}
-
 function geometry(
   op: string,
   inputShape: readonly number[],
@@ -61,7 +45,7 @@ function geometry(
   stride: IntPair,
   pad: IntPair,
   dilation: IntPair,
-): Geometry {
+): WindowGeometry {
   if (inputShape.length !== 4) {
     throw new ShapeError(`${op}: expected a 4-D input [N,C,H,W], got ${formatShape(inputShape)}`);
   }
@@ -98,93 +82,8 @@ function geometry(
 }
 
 /** The `col` shape for `g`: `[N·OH·OW, C·KH·KW]`, or `[N, C, KH, KW, OH, OW]`. */
-function colShape(g: Geometry, toMatrix: boolean): number[] {
+function colShape(g: WindowGeometry, toMatrix: boolean): number[] {
   return toMatrix ? [g.N * g.OH * g.OW, g.C * g.KH * g.KW] : [g.N, g.C, g.KH, g.KW, g.OH, g.OW];
-}
-
-/**
- * Visits every window element once, with `col` walked sequentially in the layout `toMatrix`
- * selects and the image read through its strides. Mode "im2col" copies image → col; mode
- * "col2im" adds col into the image. Elements that fall into the padding are
- * skipped: their col entries stay 0, and nothing is added for them. Window ranges are clipped
- * per row, so the inner loops carry no bounds checks.
- */
-function walkWindows(
-  g: Geometry,
-  toMatrix: boolean,
-  image: TypedArray,
-  imageOffset: number,
-  imageStrides: readonly number[],
-  col: TypedArray,
-  mode: "im2col" | "col2im",
-): void {
-  const gather = mode === "im2col";
-  const [sN, sC, sH, sW] = imageStrides as [number, number, number, number];
-  const { N, C, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW } = g;
-  // The kernel taps k with 0 <= start + k·dilation < size: the window clipped to the image.
-  const inside = (start: number, dilation: number, size: number, taps: number) => [
-    Math.max(0, Math.ceil(-start / dilation)),
-    Math.min(taps, Math.floor((size - 1 - start) / dilation) + 1),
-  ];
-  let i = 0;
-  if (toMatrix) {
-    // Rows (n, oh, ow), columns (c, kh, kw): the innermost run is one kernel row.
-    const tapStep = DW * sW;
-    for (let n = 0; n < N; n++) {
-      for (let oh = 0; oh < OH; oh++) {
-        const h0 = oh * SH - PH;
-        const [khLo, khHi] = inside(h0, DH, H, KH) as [number, number];
-        for (let ow = 0; ow < OW; ow++) {
-          const w0 = ow * SW - PW;
-          const [kwLo, kwHi] = inside(w0, DW, W, KW) as [number, number];
-          for (let c = 0; c < C; c++) {
-            const base = imageOffset + n * sN + c * sC + w0 * sW;
-            for (let kh = 0; kh < KH; kh++, i += KW) {
-              if (kh < khLo || kh >= khHi) continue;
-              let at = base + (h0 + kh * DH) * sH + kwLo * tapStep;
-              if (gather) {
-                for (let kw = kwLo; kw < kwHi; kw++, at += tapStep) {
-                  col[i + kw] = image[at] as number;
-                }
-              } else {
-                for (let kw = kwLo; kw < kwHi; kw++, at += tapStep) {
-                  image[at] = (image[at] as number) + (col[i + kw] as number);
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    return;
-  }
-  // [N, C, KH, KW, OH, OW]: the innermost run is one output row, reading every SW-th pixel.
-  const step = SW * sW;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const base = imageOffset + n * sN + c * sC;
-      for (let kh = 0; kh < KH; kh++) {
-        for (let kw = 0; kw < KW; kw++) {
-          // ow such that 0 <= ow·SW − PW + kw·DW < W.
-          const tap = kw * DW - PW;
-          const owLo = Math.max(0, Math.ceil(-tap / SW));
-          const owHi = Math.min(OW, Math.floor((W - 1 - tap) / SW) + 1);
-          for (let oh = 0; oh < OH; oh++, i += OW) {
-            const y = oh * SH - PH + kh * DH;
-            if (y < 0 || y >= H) continue;
-            let at = base + y * sH + (owLo * SW + tap) * sW;
-            if (gather) {
-              for (let ow = owLo; ow < owHi; ow++, at += step) col[i + ow] = image[at] as number;
-            } else {
-              for (let ow = owLo; ow < owHi; ow++, at += step) {
-                image[at] = (image[at] as number) + (col[i + ow] as number);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -210,7 +109,7 @@ export function im2col(
   const g = geometry("im2col", x.shape, kernelSize, stride, pad, dilation);
   const shape = colShape(g, toMatrix);
   const col = allocate(x.dtype, g.N * g.C * g.KH * g.KW * g.OH * g.OW);
-  walkWindows(g, toMatrix, x.data, x.offset, x.strides, col, "im2col");
+  engine().windows(g, toMatrix, x.data, x.offset, x.strides, col, "im2col");
   return new NDArray(col, shape);
 }
 
@@ -255,6 +154,6 @@ export function col2im(
     src.offset === 0 ? src.data : src.data.subarray(src.offset, src.offset + src.size);
   const image = allocate(col.dtype, g.N * g.C * g.H * g.W);
   const strides = [g.C * g.H * g.W, g.H * g.W, g.W, 1];
-  walkWindows(g, toMatrix, image, 0, strides, columns, "col2im");
+  engine().windows(g, toMatrix, image, 0, strides, columns, "col2im");
   return new NDArray(image, inputShape);
 }

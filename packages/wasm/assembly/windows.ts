@@ -1,0 +1,91 @@
+// im2col and col2im with col laid out [N·OH·OW, C·KH·KW] (rows n, oh, ow; columns c, kh, kw),
+// the layout convolutions multiply. The image is read (im2col) or added into (col2im) through
+// element strides; col is contiguous. im2col writes every entry of col, zeros for taps in the
+// padding, so col needs no clearing; col2im skips those taps.
+
+/** The geometry, in the order the engine passes it (ndarray's WindowGeometry). */
+@unmanaged class Geometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  KH: i32;
+  KW: i32;
+  SH: i32;
+  SW: i32;
+  PH: i32;
+  PW: i32;
+  DH: i32;
+  DW: i32;
+  OH: i32;
+  OW: i32;
+  sN: i32;
+  sC: i32;
+  sH: i32;
+  sW: i32;
+}
+
+/** The first tap k with 0 <= start + k·dilation (the window clipped to the image's start). */
+@inline function firstInside(start: i32, dilation: i32): i32 {
+  return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+}
+
+/** One past the last tap k with start + k·dilation < size, at most `taps`. */
+@inline function endInside(start: i32, dilation: i32, size: i32, taps: i32): i32 {
+  if (start >= size) return 0;
+  return min(taps, (size - 1 - start) / dilation + 1);
+}
+
+@inline function windows<T>(gather: bool, g: Geometry, image: usize, col: usize): void {
+  const size = sizeof<T>();
+  const N = g.N, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW;
+  const tapStep = g.DW * g.sW;
+  let i: usize = col;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < g.OH; oh++) {
+      const h0 = oh * g.SH - g.PH;
+      const khLo = firstInside(h0, g.DH);
+      const khHi = max(khLo, endInside(h0, g.DH, H, KH));
+      for (let ow = 0; ow < g.OW; ow++) {
+        const w0 = ow * g.SW - g.PW;
+        const kwLo = firstInside(w0, g.DW);
+        const kwHi = max(kwLo, endInside(w0, g.DW, W, KW));
+        for (let c = 0; c < C; c++) {
+          const base = n * g.sN + c * g.sC + w0 * g.sW;
+          for (let kh = 0; kh < KH; kh++, i += <usize>KW * size) {
+            if (kh < khLo || kh >= khHi) {
+              if (gather) for (let kw = 0; kw < KW; kw++) store<T>(i + <usize>kw * size, <T>0);
+              continue;
+            }
+            let at = image + <usize>(base + (h0 + kh * g.DH) * g.sH + kwLo * tapStep) * size;
+            if (gather) {
+              for (let kw = 0; kw < kwLo; kw++) store<T>(i + <usize>kw * size, <T>0);
+              for (let kw = kwLo; kw < kwHi; kw++, at += <usize>tapStep * size) {
+                store<T>(i + <usize>kw * size, load<T>(at));
+              }
+              for (let kw = kwHi; kw < KW; kw++) store<T>(i + <usize>kw * size, <T>0);
+            } else {
+              for (let kw = kwLo; kw < kwHi; kw++, at += <usize>tapStep * size) {
+                store<T>(at, load<T>(at) + load<T>(i + <usize>kw * size));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** im2col (gather != 0) or col2im of float32 data; `geometry` points at 18 i32s (Geometry). */
+export function windowsF32(gather: i32, geometry: usize, image: usize, col: usize): void {
+  const g = changetype<Geometry>(geometry);
+  if (gather) windows<f32>(true, g, image, col);
+  else windows<f32>(false, g, image, col);
+}
+
+/** The same for float64 data. */
+export function windowsF64(gather: i32, geometry: usize, image: usize, col: usize): void {
+  const g = changetype<Geometry>(geometry);
+  if (gather) windows<f64>(true, g, image, col);
+  else windows<f64>(false, g, image, col);
+}
