@@ -53,7 +53,8 @@ export interface BenchCase {
    */
   names?: Partial<Record<Library, string>>;
   zerograd(): Impl;
-  js(): Impl;
+  /** Absent where no hand-written baseline exists (a whole training step): the row is skipped. */
+  js?(): Impl;
   /** Absent where tfjs has no counterpart (it has no `out=`): tfjs workers skip the case. */
   tfjs?(tf: Tf): Impl;
   /** Checks one library's result; `lib` tells which, for cases whose baseline returns less. */

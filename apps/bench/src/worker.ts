@@ -75,7 +75,11 @@ async function zerogradRunner(): Promise<Runner> {
   return {
     info: `@zerograd/ndarray, @zerograd/autograd (built dist) on the js engine and on ${wasm}, and hand-written baselines, interleaved`,
     libs: [...ENGINE_LIBS, "js"],
-    build: (c, lib) => (lib === "js" ? c.js() : onEngineImpl(lib as EngineLib, () => c.zerograd())),
+    build: (c, lib) => {
+      if (lib !== "js") return onEngineImpl(lib as EngineLib, () => c.zerograd());
+      if (!c.js) throw new Error(`${c.id} has no hand-written version`);
+      return c.js();
+    },
   };
 }
 
@@ -90,6 +94,7 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
     impl: Impl;
   }[] = [];
   for (const lib of runner.libs) {
+    if (lib === "js" && !c.js) continue;
     const result: CaseResult = { caseId: c.id, lib };
     results.push(result);
     let impl: Impl | undefined;

@@ -4,6 +4,7 @@ import { argmaxSection } from "./argmax";
 import { autogradChainSection } from "./autograd-chain";
 import { autogradMemorySection } from "./autograd-memory";
 import { autogradMlpSection } from "./autograd-mlp";
+import { cnnSection } from "./cnn";
 import { concatSection } from "./concat";
 import { convSection } from "./conv";
 import { im2colSection } from "./im2col";
@@ -29,5 +30,6 @@ export const SECTIONS: readonly Section[] = [
   autogradChainSection,
   autogradMlpSection,
   convSection,
+  cnnSection,
   autogradMemorySection,
 ];
