@@ -6,6 +6,7 @@ import { LSTM_DEFAULTS, lstm } from "./commands/lstm";
 import { MNIST_DEFAULTS, mnist } from "./commands/mnist";
 import { NAMES_DEFAULTS, names } from "./commands/names";
 import { type PredictOptions, predict } from "./commands/predict";
+import { isNamesWeights, predictNames } from "./commands/predict-names";
 import { predictOnnx } from "./commands/predict-onnx";
 import { ROSENBROCK_DEFAULTS, rosenbrock } from "./commands/rosenbrock";
 import { SIN_DEFAULTS, sin } from "./commands/sin";
@@ -188,9 +189,9 @@ function buildProgram(io: Io): Command {
   program
     .command("predict")
     .description(
-      "load weights saved by mnist or cnn and print their accuracy on the same test split",
+      "load weights saved by mnist, cnn or names and print their accuracy (names: validation loss) on the same split",
     )
-    .requiredOption("--weights <file>", "a .safetensors file written by mnist or cnn")
+    .requiredOption("--weights <file>", "a .safetensors file written by mnist, cnn or names")
     .addOption(
       new Option(
         "--seed <n>",
@@ -201,7 +202,11 @@ function buildProgram(io: Io): Command {
     .addOption(json())
     .action(
       run(({ onnx, ...options }: PredictOptions) =>
-        onnx === undefined ? predict(options, printer) : predictOnnx({ ...options, onnx }, printer),
+        isNamesWeights(options.weights)
+          ? predictNames({ ...options, onnx }, printer)
+          : onnx === undefined
+            ? predict(options, printer)
+            : predictOnnx({ ...options, onnx }, printer),
       ),
     );
 
@@ -286,6 +291,7 @@ function buildProgram(io: Io): Command {
     )
     .addOption(seed(NAMES_DEFAULTS.seed))
     .addOption(out(NAMES_DEFAULTS.out))
+    .addOption(exportOnnx())
     .addOption(json())
     .action(run((options: typeof NAMES_DEFAULTS) => names(options, printer)));
 

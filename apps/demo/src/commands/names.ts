@@ -1,10 +1,12 @@
+import { writeFileSync } from "node:fs";
 import { Random } from "@zerograd/ndarray";
 import { toSafetensors } from "@zerograd/nn";
+import { toOnnx } from "@zerograd/onnx";
 import { AdamW, CosineAnnealingLR, LinearLR, SequentialLR } from "@zerograd/optim";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg } from "../charts";
-import { formatCount, type Printer, plural, prepareOutput, writeOutput } from "../io";
-import { bigramModel, loadNames } from "../names-data";
+import { formatCount, type Printer, plural, prepareOutput, UsageError, writeOutput } from "../io";
+import { bigramModel, encodeNames, loadNames } from "../names-data";
 import { batchLoss, countCorrect, epochBatches, meanLoss, NameGpt, sampleName } from "../names-gpt";
 import { EpochProgress } from "../progress";
 
@@ -23,6 +25,8 @@ export interface NamesOptions {
   temperature: number;
   seed: number;
   out: string;
+  /** Also write the trained model as ONNX to this file (`--export-onnx`). */
+  exportOnnx?: string;
 }
 
 /** The defaults: about a minute here. */
@@ -49,7 +53,7 @@ export interface NamesResult {
   /** Share of the samples that are not training names. */
   novel: number;
   seconds: number;
-  files: { weights: string; curves: string };
+  files: { weights: string; curves: string; onnx?: string };
 }
 
 /**
@@ -57,7 +61,9 @@ export interface NamesResult {
  * matrices and embeddings only, the learning rate warmed up linearly over the first steps then
  * annealed on a cosine; train and validation loss per epoch next to a bigram baseline; curves
  * as SVG; the weights as names-gpt.safetensors; then `samples` new names drawn with `seed` and
- * `temperature`, and the share that are not training names.
+ * `temperature`, and the share that are not training names. With `exportOnnx`, the model is
+ * also written as ONNX (int32 `tokens` [batch, context] in, `logits` [batch, context,
+ * vocabulary] out; `predict --weights … --onnx …` runs it in onnxruntime).
  */
 export async function names(options: NamesOptions, printer: Printer): Promise<NamesResult> {
   const started = performance.now();
@@ -187,6 +193,22 @@ export async function names(options: NamesOptions, printer: Printer): Promise<Na
     await renderSvg(curvesSpec(stepLosses, records, bigramValidationLoss)),
   );
   printer.line(`saved ${weights} and ${curves}`);
+  if (options.exportOnnx !== undefined) {
+    const file = options.exportOnnx;
+    // Traced on one validation name padded to the full context: the causal mask and the
+    // positions are constants of the traced length, so the file takes [any batch, context]
+    // tokens, and shorter names are padded at the end (which causal attention ignores).
+    const example = encodeNames(validation.slice(0, 1), vocabulary, context).inputs;
+    const bytes = toOnnx(model, example, { inputNames: ["tokens"], outputNames: ["logits"] });
+    try {
+      writeFileSync(file, bytes);
+    } catch (error) {
+      throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+    printer.line(
+      `exported ${file} (ONNX, ${formatCount(bytes.length)} bytes, int32 tokens [batch, ${context}] in, logits [batch, ${context}, ${vocabulary.length}] out; predict --weights ${weights} --onnx ${file})`,
+    );
+  }
   printer.line(`trained in ${seconds.toFixed(1)} s`);
   printer.line(`validation loss: ${validationLoss.toFixed(4)}`);
   return {
@@ -196,7 +218,11 @@ export async function names(options: NamesOptions, printer: Printer): Promise<Na
     samples,
     novel,
     seconds,
-    files: { weights, curves },
+    files: {
+      weights,
+      curves,
+      ...(options.exportOnnx === undefined ? {} : { onnx: options.exportOnnx }),
+    },
   };
 }
 
