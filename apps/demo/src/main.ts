@@ -258,6 +258,12 @@ function buildProgram(io: Io): Command {
     .addOption(optimizer(LSTM_DEFAULTS.optimizer))
     .addOption(seed(LSTM_DEFAULTS.seed))
     .addOption(out(LSTM_DEFAULTS.out))
+    .addOption(
+      new Option(
+        "--export-onnx <file>",
+        "also write one step of the trained model as ONNX (x, h, c in; y, hNext, cNext out)",
+      ),
+    )
     .addOption(json())
     .action(run((options: typeof LSTM_DEFAULTS) => lstm(options, printer)));
 

@@ -89,7 +89,9 @@ function names(
  * concat/stack/split/pad, where, clip, im2col) and nn's linear, maxPool2d and embedding, hence
  * Linear, MLP, the activations, GELU, softmax / logSoftmax, BatchNorm (eval), Dropout (eval),
  * Flatten, Conv1d/Conv2d, the poolings, Embedding, LayerNorm, scaledDotProductAttention and
- * MultiheadAttention (so the names demo's GPT). Arrays a layer makes from shapes (a causal
+ * MultiheadAttention (so the names demo's GPT), and RNN/LSTM/GRU as their unrolled steps
+ * (pass their state as an input: the default zero state is a constant of the traced batch).
+ * Arrays a layer makes from shapes (a causal
  * mask, `arange` positions) are constants of the traced sequence length: only the batch axis
  * stays dynamic. Throws OnnxExportError naming the Function when one has no mapping, for an
  * input the outputs do not depend on, and for bad names or an opset outside 13–21.

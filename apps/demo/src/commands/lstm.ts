@@ -1,7 +1,17 @@
-import { mul, noGrad, type Variable, type VariableLike } from "@zerograd/autograd";
+import { writeFileSync } from "node:fs";
+import {
+  asVariable,
+  expandDims,
+  mul,
+  noGrad,
+  squeeze,
+  type Variable,
+  type VariableLike,
+} from "@zerograd/autograd";
 import { SeqDataLoader, sinCurve } from "@zerograd/data";
-import { type NDArray, Random, stack } from "@zerograd/ndarray";
+import { type NDArray, Random, stack, zeros } from "@zerograd/ndarray";
 import { Layer, Linear, LSTM, mseLoss } from "@zerograd/nn";
+import { toOnnx } from "@zerograd/onnx";
 import type { TopLevelSpec } from "vega-lite";
 import { finiteOrNull, renderSvg, terminalChart } from "../charts";
 import { divergenceNote, findDivergence } from "../divergence";
@@ -29,6 +39,8 @@ export interface LstmOptions {
   optimizer: OptimizerName;
   seed: number;
   out: string;
+  /** Also write one step of the trained model as ONNX to this file (`--export-onnx`). */
+  exportOnnx?: string;
 }
 
 /** The book's settings (step 60): LSTM 100 + Linear, Adam lr 0.001, 30 streams, BPTT 30, 100 epochs. */
@@ -54,7 +66,7 @@ export interface LstmResult {
   /** The update whose loss first was NaN or infinite; null when training did not diverge. */
   divergedAt: number | null;
   seconds: number;
-  files: { prediction: string };
+  files: { prediction: string; onnx?: string };
 }
 
 /** An LSTM's hidden and cell state, [numLayers, N, hidden] each. */
@@ -82,6 +94,46 @@ export class SequenceRegressor extends Layer<
     const [output, next] = this.lstm.call(x, state);
     return [this.fc.call(output), next];
   }
+}
+
+/**
+ * One time step of a SequenceRegressor with the batch first everywhere, the form it is
+ * exported to ONNX in: x [N, 1] (this step's values), h and c [N, hidden] in; the predicted
+ * next values y [N, 1] and the state after the step out. It shares the model's layers (so the
+ * file's initializers keep the keys `lstm.weight_ih_l0 …`); a sequence is a loop feeding the
+ * state back, from zeros.
+ */
+export class SequenceRegressorStep extends Layer {
+  lstm: LSTM;
+  fc: Linear;
+
+  constructor(model: SequenceRegressor) {
+    super();
+    this.lstm = model.lstm;
+    this.fc = model.fc;
+  }
+
+  forward(x: VariableLike, h: VariableLike, c: VariableLike): Variable {
+    // The LSTM reads [L = 1, N, ...]; a leading axis added and removed keeps N on axis 0.
+    const lead = (v: VariableLike) => expandDims(asVariable(v), 0);
+    const [output, [hNext, cNext]] = this.lstm.call(lead(x), [lead(h), lead(c)]);
+    const y = squeeze(this.fc.call(output), 0);
+    // Layer's forward type says one Variable; toOnnx flattens the three outputs.
+    return [y, squeeze(hNext, 0), squeeze(cNext, 0)] as unknown as Variable;
+  }
+}
+
+/**
+ * One step of `model` as ONNX bytes: inputs `x` [batch, 1], `h` and `c` [batch, hidden];
+ * outputs `y` [batch, 1], `hNext`, `cNext` (any batch size; the graph is one unrolled step).
+ */
+export function lstmStepOnnx(model: SequenceRegressor): Uint8Array {
+  const hidden = model.lstm.hiddenSize;
+  return toOnnx(
+    new SequenceRegressorStep(model),
+    [zeros([1, 1]), zeros([1, hidden]), zeros([1, hidden])],
+    { inputNames: ["x", "h", "c"], outputNames: ["y", "hNext", "cNext"] },
+  );
 }
 
 /**
@@ -206,6 +258,18 @@ export async function lstm(options: LstmOptions, printer: Printer): Promise<Lstm
     await renderSvg(predictionSpec(inputs, targets, predictions)),
   );
   printer.line(`saved the prediction as ${prediction}`);
+  if (options.exportOnnx !== undefined) {
+    const file = options.exportOnnx;
+    const bytes = lstmStepOnnx(model);
+    try {
+      writeFileSync(file, bytes);
+    } catch (error) {
+      throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+    printer.line(
+      `exported ${file} (ONNX, ${formatCount(bytes.length)} bytes: one step, x [batch, 1], h and c [batch, ${hidden}] in; y, hNext, cNext out)`,
+    );
+  }
   printer.line(`trained in ${seconds.toFixed(1)} s`);
   printer.line(`loss: ${formatFixed(loss, 6)}`);
   return {
@@ -214,7 +278,10 @@ export async function lstm(options: LstmOptions, printer: Printer): Promise<Lstm
     testLoss,
     divergedAt: divergence?.step ?? null,
     seconds,
-    files: { prediction },
+    files: {
+      prediction,
+      ...(options.exportOnnx === undefined ? {} : { onnx: options.exportOnnx }),
+    },
   };
 }
 
@@ -233,7 +300,7 @@ function blockLabel(first: number, last: number, epochs: number, blockSize: numb
  * sequence [999, 1, 1] from a zero state, so each output predicts the next value from all the
  * ones before. Returns the series, the predictions and their mean squared error.
  */
-function predictCos(model: SequenceRegressor) {
+export function predictCos(model: SequenceRegressor) {
   const test = sinCurve({ train: false });
   const steps = test.length;
   const inputs = Float64Array.from(test.x.toTypedArray());
