@@ -70,6 +70,48 @@ describe("cnn command", () => {
   });
 });
 
+describe("cnn --export-onnx and predict --onnx", () => {
+  it("exports the trained CNN (eval batch norm), and onnxruntime gives zerograd's predictions", async () => {
+    const out = tempFolder();
+    const file = join(out, "cnn.onnx");
+    const trained = await run(
+      "cnn",
+      "--epochs",
+      "1",
+      "--channels",
+      "4,8",
+      "--batch-size",
+      "64",
+      "--lr",
+      "0.005",
+      "--out",
+      out,
+      "--export-onnx",
+      file,
+      "--json",
+    );
+    expect(trained.status).toBe(0);
+    expect(trained.stdout).toMatch(/exported .*cnn\.onnx \(ONNX, [\d,]+ bytes; predict --weights /);
+    expect((lastJson(trained).files as Record<string, string>).onnx).toBe(file);
+    const weights = join(out, "mnist-cnn.safetensors");
+    const result = await run("predict", "--weights", weights, "--onnx", file, "--json");
+    expect(result.status).toBe(0);
+    const metrics = lastJson(result);
+    const onnx = metrics.onnx as {
+      testAccuracy: number;
+      samePredictions: number;
+      maxAbsDifference: number;
+    };
+    // onnxruntime scores the 2,000 test digits (500 per run, not the training batch of 64).
+    expect(onnx.samePredictions).toBe(2000);
+    expect(onnx.testAccuracy).toBe(metrics.testAccuracy);
+    expect(onnx.maxAbsDifference).toBeLessThan(1e-4);
+    console.log(
+      `demo cnn (DigitCnn 4,8, trained 1 epoch) onnxruntime max abs difference ${onnx.maxAbsDifference.toExponential(2)}`,
+    );
+  });
+});
+
 describe("predict with a CNN file", () => {
   it("rejects metadata that disagrees with the tensors, and a file with half a CNN", async () => {
     const folder = tempFolder();
