@@ -82,7 +82,8 @@ class Mean extends Reduction {
   }
 
   backward(gy: Variable): Variable {
-    return div(this.spread(gy), this.count);
+    // Divided before it is spread: one division per output element, not per input element.
+    return this.spread(div(gy, this.count));
   }
 }
 

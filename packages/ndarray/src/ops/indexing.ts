@@ -217,6 +217,14 @@ export function scatterAdd(
   // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
   const combine =
     dtype === "bool" ? (u: number, v: number) => u | v : (u: number, v: number) => u + v;
+  if (outer === 1 && inner === 1 && dtype !== "bool") {
+    // The flat scatter (a pooling's or an embedding's gradient): one element per index.
+    for (let p = 0; p < picks.length; p++) {
+      const to = picks[p] as number;
+      out[to] = (out[to] as number) + (src[start + p] as number);
+    }
+    return new NDArray(out, target.shape);
+  }
   for (let o = 0; o < outer; o++) {
     for (let p = 0; p < picks.length; p++) {
       const to = (o * length + (picks[p] as number)) * inner;

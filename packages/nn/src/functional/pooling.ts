@@ -97,11 +97,12 @@ function batched(x: Variable, op: string) {
 }
 
 /**
- * The flat index into `x` ([N, C, H, W], read row-major) of each window's first maximum, PyTorch's
- * tie rule, in one pass over the windows: padding is skipped (it reads as −∞), and a NaN wins
- * its window as in PyTorch. Returns int32 [N, C, OH, OW].
+ * Each window's first maximum of `x` ([N, C, H, W]) and its flat index into `x` read row-major,
+ * PyTorch's tie rule, in one pass over the windows: padding is skipped (it reads as −∞), and a
+ * NaN wins its window as in PyTorch. Returns the maxima (x's dtype) and the int32 indices, both
+ * [N, C, OH, OW].
  */
-function firstMaxima(x: NDArray, window: Window): NDArray {
+function firstMaxima(x: NDArray, window: Window): { values: NDArray; indices: NDArray } {
   const { kernel, stride, padding, dilation } = window;
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const [kh, kw] = kernel;
@@ -111,38 +112,47 @@ function firstMaxima(x: NDArray, window: Window): NDArray {
   const oh = convOutputSize(h, kh, sh, ph, dh);
   const ow = convOutputSize(w, kw, sw, pw, dw);
   const source = nd.contiguous(x);
-  const values = source.data;
+  const data = source.data;
   const base = source.offset;
+  const values = nd.zeros([n, c, oh, ow], x.dtype);
+  const maxima = values.data;
   const indices = new Int32Array(n * c * oh * ow);
+  // The taps of a window that fall inside the image, per output row and column: [first, end).
+  const taps = (o: number, s: number, p: number, d: number, k: number, size: number) => {
+    const from = o * s - p;
+    const first = from >= 0 ? 0 : Math.ceil(-from / d);
+    const end = Math.min(k, Math.floor((size - 1 - from) / d) + 1);
+    return [from, first, end] as const;
+  };
+  const rows = Array.from({ length: oh }, (_, i) => taps(i, sh, ph, dh, kh, h));
+  const cols = Array.from({ length: ow }, (_, j) => taps(j, sw, pw, dw, kw, w));
   let out = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const origin = plane * h * w;
     for (let i = 0; i < oh; i++) {
-      const top = i * sh - ph;
+      const [top, aFirst, aEnd] = rows[i] as readonly [number, number, number];
       for (let j = 0; j < ow; j++) {
-        const left = j * sw - pw;
-        let best = Number.NaN;
-        let at = -1;
-        for (let a = 0; a < kh; a++) {
-          const y = top + a * dh;
-          if (y < 0 || y >= h) continue;
-          for (let b = 0; b < kw; b++) {
-            const z = left + b * dw;
-            if (z < 0 || z >= w) continue;
-            const index = origin + y * w + z;
-            const v = values[base + index] as number;
-            // The first tap seeds the search; a NaN then holds its place.
-            if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+        const [left, bFirst, bEnd] = cols[j] as readonly [number, number, number];
+        // The first tap seeds the search; a NaN then holds its place (NaN is not equal to itself).
+        let at = origin + (top + aFirst * dh) * w + left + bFirst * dw;
+        let best = data[base + at] as number;
+        for (let a = aFirst; a < aEnd; a++) {
+          const row = origin + (top + a * dh) * w + left;
+          for (let b = bFirst; b < bEnd; b++) {
+            const index = row + b * dw;
+            const v = data[base + index] as number;
+            if (v > best || (v !== v && best === best)) {
               best = v;
               at = index;
             }
           }
         }
+        maxima[out] = best;
         indices[out++] = at;
       }
     }
   }
-  return new NDArray(indices, [n, c, oh, ow]);
+  return { values, indices: new NDArray(indices, [n, c, oh, ow]) };
 }
 
 /**
@@ -164,9 +174,9 @@ class MaxPool2dFunction extends Function {
   }
 
   forward(x: NDArray): NDArray {
-    const chosen = firstMaxima(x, this.window);
-    this.chosen = chosen;
-    return nd.reshape(nd.take(nd.reshape(nd.contiguous(x), [-1]), chosen), chosen.shape);
+    const { values, indices } = firstMaxima(x, this.window);
+    this.chosen = indices;
+    return values;
   }
 
   backward(gy: Variable): Variable {
