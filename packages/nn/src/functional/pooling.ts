@@ -117,38 +117,46 @@ function firstMaxima(x: NDArray, window: Window): { values: NDArray; indices: ND
   const values = nd.zeros([n, c, oh, ow], x.dtype);
   const maxima = values.data;
   const indices = new Int32Array(n * c * oh * ow);
-  // The taps of a window that fall inside the image, per output row and column: [first, end).
-  const taps = (o: number, s: number, p: number, d: number, k: number, size: number) => {
-    const from = o * s - p;
-    const first = from >= 0 ? 0 : Math.ceil(-from / d);
-    const end = Math.min(k, Math.floor((size - 1 - from) / d) + 1);
-    return [from, first, end] as const;
+  // Per output row (column): the window's first row (column) and the range [first, end) of its
+  // taps inside the image, as flat triples.
+  const taps = (count: number, s: number, p: number, d: number, k: number, size: number) => {
+    const table = new Int32Array(3 * count);
+    for (let o = 0; o < count; o++) {
+      const from = o * s - p;
+      table[3 * o] = from;
+      table[3 * o + 1] = from >= 0 ? 0 : Math.ceil(-from / d);
+      table[3 * o + 2] = Math.min(k, Math.floor((size - 1 - from) / d) + 1);
+    }
+    return table;
   };
-  const rows = Array.from({ length: oh }, (_, i) => taps(i, sh, ph, dh, kh, h));
-  const cols = Array.from({ length: ow }, (_, j) => taps(j, sw, pw, dw, kw, w));
+  const rows = taps(oh, sh, ph, dh, kh, h);
+  const cols = taps(ow, sw, pw, dw, kw, w);
   let out = 0;
   for (let plane = 0; plane < n * c; plane++) {
-    const origin = plane * h * w;
+    const origin = base + plane * h * w;
     for (let i = 0; i < oh; i++) {
-      const [top, aFirst, aEnd] = rows[i] as readonly [number, number, number];
+      const top = rows[3 * i] as number;
+      const aFirst = rows[3 * i + 1] as number;
+      const aEnd = rows[3 * i + 2] as number;
       for (let j = 0; j < ow; j++) {
-        const [left, bFirst, bEnd] = cols[j] as readonly [number, number, number];
+        const left = cols[3 * j] as number;
+        const bFirst = cols[3 * j + 1] as number;
+        const bEnd = cols[3 * j + 2] as number;
         // The first tap seeds the search; a NaN then holds its place (NaN is not equal to itself).
         let at = origin + (top + aFirst * dh) * w + left + bFirst * dw;
-        let best = data[base + at] as number;
+        let best = data[at] as number;
         for (let a = aFirst; a < aEnd; a++) {
           const row = origin + (top + a * dh) * w + left;
           for (let b = bFirst; b < bEnd; b++) {
-            const index = row + b * dw;
-            const v = data[base + index] as number;
+            const v = data[row + b * dw] as number;
             if (v > best || (v !== v && best === best)) {
               best = v;
-              at = index;
+              at = row + b * dw;
             }
           }
         }
         maxima[out] = best;
-        indices[out++] = at;
+        indices[out++] = at - base;
       }
     }
   }
