@@ -303,6 +303,22 @@ describe("gradCheck in float64, contiguous and strided inputs", () => {
     expect(gradCheck(poolGradient, [normal([1, 1, 3, 3])])).toBe(true);
   });
 
+  it("batchNorm's training gradient is differentiable again (createGraph), per channel", () => {
+    const weights = normal([2, 3, 2, 2]);
+    const bnGradient = (x: Variable, createGraph = true) =>
+      enableGrad(() => {
+        const y = batchNorm(x, null, null, null, null, { training: true });
+        // sum(x̂) and sum(x̂²) are constant in x: a weighted cube makes every term of the
+        // gradient matter.
+        return grad(sum(mul(mul(mul(y, y), y), weights)), x, { createGraph })[0] as Variable;
+      });
+    const x = new Variable(normal([2, 3, 2, 2]));
+    // The recorded gradient (createGraph) and the fused one on raw arrays agree ...
+    expect(maxAbsError(bnGradient(x), bnGradient(x, false).data.toArray())).toBeLessThan(1e-12);
+    // ... and the recorded one differentiates correctly.
+    expect(gradCheck((a) => bnGradient(a), [x.data])).toBe(true);
+  });
+
   it("the layers' parameter gradients match central differences", () => {
     const dtype = "float64";
     const layerRng = new Random(3);

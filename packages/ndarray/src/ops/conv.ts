@@ -1,4 +1,4 @@
-import { allocate, type TypedArray } from "../dtype";
+import { allocate } from "../dtype";
 import { ShapeError } from "../errors";
 import { engine } from "../kernels/engine";
 import type { WindowGeometry } from "../kernels/windows";

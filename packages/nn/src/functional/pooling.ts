@@ -142,14 +142,14 @@ function firstMaxima(x: NDArray, window: Window): { values: NDArray; indices: ND
         const left = cols[3 * j] as number;
         const bFirst = cols[3 * j + 1] as number;
         const bEnd = cols[3 * j + 2] as number;
-        // The first tap seeds the search; a NaN then holds its place (NaN is not equal to itself).
+        // The first tap seeds the search; a NaN then holds its place.
         let at = origin + (top + aFirst * dh) * w + left + bFirst * dw;
         let best = data[at] as number;
         for (let a = aFirst; a < aEnd; a++) {
           const row = origin + (top + a * dh) * w + left;
           for (let b = bFirst; b < bEnd; b++) {
             const v = data[row + b * dw] as number;
-            if (v > best || (v !== v && best === best)) {
+            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
               best = v;
               at = row + b * dw;
             }
