@@ -294,6 +294,78 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
       );
     });
 
+    it("map: comparisons into bool, and float ops with a bool operand, over strided operands", () => {
+      const COMPARISONS = ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"];
+      const ARITHMETIC = ["add", "sub", "mul", "div", "maximum", "minimum"];
+      const pick = (name: string) =>
+        scalar[name as keyof typeof scalar] as (...v: number[]) => number;
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...COMPARISONS),
+          fc.constantFrom(...ARITHMETIC),
+          fc.boolean(),
+          fc.boolean(),
+          shapeArb.chain((shape) =>
+            fc.tuple(fc.constant(shape), operandArb(shape), operandArb(shape)),
+          ),
+          (comparison, arithmetic, single, boolFirst, [shape, a, b]) => {
+            // Coarse values tie often; the largest become NaN.
+            const Float = single ? Float32Array : Float64Array;
+            const coarse = (x: typeof a) => ({
+              ...x,
+              data: Float.from(x.data, (v) => (v > 9.5 ? Number.NaN : Math.round(v / 4))),
+            });
+            const [x, y] = [coarse(a), coarse(b)];
+            const size = shape.reduce((p, q) => p * q, 1);
+            const compare = pick(comparison);
+            const mask = new Uint8Array(size + 1);
+            mask[0] = 7;
+            get().map(compare, shape, mask, [x, y], 1);
+            expect(mask[0]).toBe(7);
+            let flat = 1;
+            for (const index of indices(shape)) {
+              expect(mask[flat++]).toBe(compare(read(x, index), read(y, index)));
+            }
+            const bool = { ...b, data: Uint8Array.from(b.data, (v) => (v > 0 ? 1 : 0)) };
+            const inputs = boolFirst ? [bool, x] : [x, bool];
+            const fn = pick(arithmetic);
+            const out = new Float(size + 1);
+            out[0] = 99;
+            get().map(fn, shape, out, inputs, 1);
+            expect(out[0]).toBe(99);
+            flat = 1;
+            for (const index of indices(shape)) {
+              const raw = fn(...inputs.map((operand) => read(operand, index)));
+              const want = single ? Math.fround(raw) : raw;
+              const got = out[flat++] as number;
+              if (Number.isNaN(want)) expect(got).toBeNaN();
+              else expect(got).toBe(want);
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+      // Long runs against a value repeated along them (a per-row bool or threshold), which the
+      // small random shapes above rarely make.
+      const shape = [3, 37];
+      const x = {
+        data: Float32Array.from({ length: 111 }, (_, i) => ((i * 7) % 11) - 5),
+        offset: 0,
+        strides: [37, 1],
+      };
+      const row = { data: Float32Array.from([1, -2, 0]), offset: 0, strides: [1, 0] };
+      const rowBool = { data: Uint8Array.from([1, 0, 1]), offset: 0, strides: [1, 0] };
+      const mask = new Uint8Array(111);
+      get().map(scalar.greater, shape, mask, [x, row]);
+      const sums = new Float32Array(111);
+      get().map(scalar.sub, shape, sums, [rowBool, x]);
+      for (const index of indices(shape)) {
+        const at = (index[0] as number) * 37 + (index[1] as number);
+        expect(mask[at]).toBe(read(x, index) > read(row, index) ? 1 : 0);
+        expect(sums[at]).toBe(read(rowBool, index) - read(x, index));
+      }
+    });
+
     it("windows: im2col and col2im of random geometries and strided images", () => {
       const geometryArb = fc
         .record({

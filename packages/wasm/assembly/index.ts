@@ -1,4 +1,13 @@
 export { dgemm, gemmWorkBytes, sgemm } from "./gemm";
-export { binaryF32, binaryF64, unaryF32, unaryF64 } from "./map";
+export {
+  binaryF32,
+  binaryF64,
+  compareF32,
+  compareF64,
+  unaryF32,
+  unaryF64,
+  withBoolF32,
+  withBoolF64,
+} from "./map";
 export { sumF32 } from "./reduce";
 export { windowsF32, windowsF64 } from "./windows";

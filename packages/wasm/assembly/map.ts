@@ -169,6 +169,149 @@ export function binaryF64(
   binaryOp<f64>(op, n0, n1, n2, out, x, xs0, xs1, xs2, y, ys0, ys1, ys2);
 }
 
+// ---- comparisons into bool bytes, and binary ops with a bool operand ----
+
+// Comparison op codes (the engine's table must match).
+const EQ = 0;
+const NE = 1;
+const LT = 2;
+const LE = 3;
+const GT = 4;
+
+/** All-ones lanes where the comparison holds (NaN compares false, and unequal). */
+@inline function compareV<T>(op: i32, a: v128, b: v128): v128 {
+  if (op == EQ) return v128.eq<T>(a, b);
+  if (op == NE) return v128.ne<T>(a, b);
+  if (op == LT) return v128.lt<T>(a, b);
+  if (op == LE) return v128.le<T>(a, b);
+  if (op == GT) return v128.gt<T>(a, b);
+  return v128.ge<T>(a, b);
+}
+
+@inline function compareS<T>(op: i32, a: T, b: T): u8 {
+  if (op == EQ) return <u8>(a == b);
+  if (op == NE) return <u8>(a != b);
+  if (op == LT) return <u8>(a < b);
+  if (op == LE) return <u8>(a <= b);
+  if (op == GT) return <u8>(a > b);
+  return <u8>(a >= b);
+}
+
+/** Four float32 lanes at `at` of a run, or the run's one value when its stride is 0. */
+@inline function lanesF32(x: usize, xs: i32, at: usize): v128 {
+  return xs == 1 ? v128.load(x + at * 4) : v128.splat<f32>(load<f32>(x));
+}
+
+/**
+ * `op` over the loop nest into bool bytes (1 or 0). float32 runs with unit or zero strides
+ * compare sixteen lanes at a time and narrow the masks to bytes; the rest one element at a time.
+ */
+@inline function compare<T>(
+  op: i32,
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  out: usize,
+  x: usize,
+  xs0: i32,
+  xs1: i32,
+  xs2: i32,
+  y: usize,
+  ys0: i32,
+  ys1: i32,
+  ys2: i32,
+): void {
+  const size = sizeof<T>();
+  const one = i8x16.splat(1);
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      const xa = x + <usize>(i0 * xs0 + i1 * xs1) * size;
+      const ya = y + <usize>(i0 * ys0 + i1 * ys1) * size;
+      let i = 0;
+      if (size == 4) {
+        for (; i + 16 <= n2; i += 16) {
+          const at = <usize>i;
+          const m0 = compareV<f32>(op, lanesF32(xa, xs2, at), lanesF32(ya, ys2, at));
+          const m1 = compareV<f32>(op, lanesF32(xa, xs2, at + 4), lanesF32(ya, ys2, at + 4));
+          const m2 = compareV<f32>(op, lanesF32(xa, xs2, at + 8), lanesF32(ya, ys2, at + 8));
+          const m3 = compareV<f32>(op, lanesF32(xa, xs2, at + 12), lanesF32(ya, ys2, at + 12));
+          const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+          v128.store(out + at, v128.and(bytes, one));
+        }
+      }
+      for (; i < n2; i++) {
+        const xv = load<T>(xa + <usize>(i * xs2) * size);
+        const yv = load<T>(ya + <usize>(i * ys2) * size);
+        store<u8>(out + <usize>i, compareS<T>(op, xv, yv));
+      }
+      out += <usize>n2;
+    }
+  }
+}
+
+export function compareF32(op: i32, n0: i32, n1: i32, n2: i32, out: usize, x: usize, xs0: i32, xs1: i32, xs2: i32, y: usize, ys0: i32, ys1: i32, ys2: i32): void {
+  compare<f32>(op, n0, n1, n2, out, x, xs0, xs1, xs2, y, ys0, ys1, ys2);
+}
+
+export function compareF64(op: i32, n0: i32, n1: i32, n2: i32, out: usize, x: usize, xs0: i32, xs1: i32, xs2: i32, y: usize, ys0: i32, ys1: i32, ys2: i32): void {
+  compare<f64>(op, n0, n1, n2, out, x, xs0, xs1, xs2, y, ys0, ys1, ys2);
+}
+
+/**
+ * The binary op `op` of a float operand x (type T) and a bool operand m (bytes, 0 or 1) over the
+ * loop nest: x op m, or m op x when `boolFirst`. float32 runs with a unit-stride x widen four
+ * bytes to four lanes at a time; the rest one element at a time.
+ */
+@inline function withBool<T>(
+  op: i32,
+  boolFirst: i32,
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  out: usize,
+  x: usize,
+  xs0: i32,
+  xs1: i32,
+  xs2: i32,
+  m: usize,
+  ms0: i32,
+  ms1: i32,
+  ms2: i32,
+): void {
+  const size = sizeof<T>();
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      const xa = x + <usize>(i0 * xs0 + i1 * xs1) * size;
+      const ma = m + <usize>(i0 * ms0 + i1 * ms1);
+      let i = 0;
+      if (size == 4 && xs2 == 1) {
+        for (; i + 4 <= n2; i += 4) {
+          const xv = v128.load(xa + <usize>i * 4);
+          const mv =
+            ms2 == 1
+              ? f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(ma + <usize>i))))
+              : f32x4.splat(<f32>load<u8>(ma));
+          v128.store(out + <usize>i * 4, boolFirst ? binV<f32>(op, mv, xv) : binV<f32>(op, xv, mv));
+        }
+      }
+      for (; i < n2; i++) {
+        const xv = load<T>(xa + <usize>(i * xs2) * size);
+        const mv = <T>load<u8>(ma + <usize>(i * ms2));
+        store<T>(out + <usize>i * size, boolFirst ? binS<T>(op, mv, xv) : binS<T>(op, xv, mv));
+      }
+      out += <usize>n2 * size;
+    }
+  }
+}
+
+export function withBoolF32(op: i32, boolFirst: i32, n0: i32, n1: i32, n2: i32, out: usize, x: usize, xs0: i32, xs1: i32, xs2: i32, m: usize, ms0: i32, ms1: i32, ms2: i32): void {
+  withBool<f32>(op, boolFirst, n0, n1, n2, out, x, xs0, xs1, xs2, m, ms0, ms1, ms2);
+}
+
+export function withBoolF64(op: i32, boolFirst: i32, n0: i32, n1: i32, n2: i32, out: usize, x: usize, xs0: i32, xs1: i32, xs2: i32, m: usize, ms0: i32, ms1: i32, ms2: i32): void {
+  withBool<f64>(op, boolFirst, n0, n1, n2, out, x, xs0, xs1, xs2, m, ms0, ms1, ms2);
+}
+
 // ---- float64-lane elementary functions (for float32 results) ----
 
 const LOG2E = 1.4426950408889634;

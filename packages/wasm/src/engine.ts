@@ -31,6 +31,14 @@ const UNARY = new Map<ScalarFn, number>([
   [scalar.tanh, 7],
   [scalar.sigmoid, 8],
 ]);
+const COMPARE = new Map<ScalarFn, number>([
+  [scalar.equal, 0],
+  [scalar.notEqual, 1],
+  [scalar.less, 2],
+  [scalar.lessEqual, 3],
+  [scalar.greater, 4],
+  [scalar.greaterEqual, 5],
+]);
 /** Unary codes from here on are float32 only (float64 keeps them on the JavaScript loops). */
 const FLOAT32_ONLY = 5;
 
@@ -92,7 +100,7 @@ class Arena {
   }
 
   /** Copies `length` elements of `data` from `offset` in, returning their address. */
-  copyIn(data: FloatArray, offset: number, length: number): number {
+  copyIn(data: FloatArray | Uint8Array, offset: number, length: number): number {
     const at = this.take(length * data.BYTES_PER_ELEMENT);
     view(this.memory, data, at, length).set(data.subarray(offset, offset + length));
     return at;
@@ -103,10 +111,15 @@ class Arena {
   }
 }
 
-function view(memory: WasmMemory, like: FloatArray, at: number, length: number): FloatArray {
-  return like instanceof Float32Array
-    ? new Float32Array(memory.buffer, at, length)
-    : new Float64Array(memory.buffer, at, length);
+function view<T extends FloatArray | Uint8Array>(
+  memory: WasmMemory,
+  like: T,
+  at: number,
+  length: number,
+): T {
+  if (like instanceof Float32Array) return new Float32Array(memory.buffer, at, length) as T;
+  if (like instanceof Float64Array) return new Float64Array(memory.buffer, at, length) as T;
+  return new Uint8Array(memory.buffer, at, length) as T;
 }
 
 function floatKind(a: TypedArray): 4 | 8 | 0 {
@@ -207,7 +220,10 @@ export function createWasmEngine(
       return { threads, memoryBytes: arena.bytes };
     },
     map(fn, shape, out, inputs, outOffset = 0) {
-      if (!mapInWasm(fn, shape, out, inputs, outOffset)) {
+      if (
+        !mapInWasm(fn, shape, out, inputs, outOffset) &&
+        !boolMapInWasm(fn, shape, out, inputs, outOffset)
+      ) {
         jsEngine.map(fn, shape, out, inputs, outOffset);
       }
     },
@@ -344,11 +360,7 @@ export function createWasmEngine(
     if (layout === undefined) return false;
     const { dims, strides } = layout;
     arena.reset();
-    const pointers = inputs.map((x, j) => {
-      const st = strides[j] as number[];
-      const length = 1 + dims.reduce((s, d, axis) => s + (d - 1) * (st[axis] as number), 0);
-      return arena.copyIn(x.data as FloatArray, x.offset, length);
-    });
+    const pointers = copyOperands(inputs, dims, strides);
     const outAt = arena.take(total * size);
     const kernel: KernelName =
       binary !== undefined
@@ -377,6 +389,79 @@ export function createWasmEngine(
     });
     run(jobs);
     out.set(view(memory, out as FloatArray, outAt, total), outOffset);
+    return true;
+  }
+
+  /** Copies each operand's span over the loop nest in, returning their addresses. */
+  function copyOperands(
+    inputs: readonly StridedOperand[],
+    dims: readonly number[],
+    strides: readonly number[][],
+  ): number[] {
+    return inputs.map((x, j) => {
+      const st = strides[j] as number[];
+      const length = 1 + dims.reduce((s, d, axis) => s + (d - 1) * (st[axis] as number), 0);
+      return arena.copyIn(x.data as FloatArray | Uint8Array, x.offset, length);
+    });
+  }
+
+  /**
+   * The bool maps in the kernels: a comparison of two float operands into bool (a relu mask),
+   * or a binary op of a float operand and a bool one into floats (a gradient times that mask);
+   * false (nothing done) otherwise. One thread: they are bound by the copies.
+   */
+  function boolMapInWasm(
+    fn: ScalarFn,
+    shape: readonly number[],
+    out: TypedArray,
+    inputs: readonly StridedOperand[],
+    outOffset: number,
+  ): boolean {
+    const [a, b] = inputs;
+    if (inputs.length !== 2 || a === undefined || b === undefined) return false;
+    const compareOp = COMPARE.get(fn);
+    const binaryOp = BINARY.get(fn);
+    let kernel: KernelName;
+    let head: number[];
+    let operands: readonly StridedOperand[] = inputs;
+    if (compareOp !== undefined) {
+      const size = floatKind(a.data);
+      if (!(out instanceof Uint8Array) || size === 0 || floatKind(b.data) !== size) return false;
+      kernel = size === 4 ? "compareF32" : "compareF64";
+      head = [compareOp];
+    } else if (binaryOp !== undefined) {
+      const boolFirst = a.data instanceof Uint8Array;
+      const [x, m] = boolFirst ? [b, a] : [a, b];
+      const size = floatKind(out);
+      if (size === 0 || floatKind(x.data) !== size || !(m.data instanceof Uint8Array)) return false;
+      kernel = size === 4 ? "withBoolF32" : "withBoolF64";
+      head = [binaryOp, boolFirst ? 1 : 0];
+      operands = [x, m];
+    } else return false;
+    let total = 1;
+    for (const d of shape) total *= d;
+    if (total < thresholds.map) return false;
+    const layout = loopNest(shape, operands);
+    if (layout === undefined) return false;
+    const { dims, strides } = layout;
+    arena.reset();
+    const [xAt, yAt] = copyOperands(operands, dims, strides) as [number, number];
+    const outAt = arena.take(total * out.BYTES_PER_ELEMENT);
+    run([
+      {
+        kernel,
+        args: [
+          ...head,
+          ...dims,
+          outAt,
+          xAt,
+          ...(strides[0] as number[]),
+          yAt,
+          ...(strides[1] as number[]),
+        ],
+      },
+    ]);
+    out.set(view(memory, out as FloatArray | Uint8Array, outAt, total), outOffset);
     return true;
   }
 }

@@ -12,6 +12,10 @@ export const KERNELS = [
   "sumF32",
   "windowsF32",
   "windowsF64",
+  "compareF32",
+  "compareF64",
+  "withBoolF32",
+  "withBoolF64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;

@@ -16,6 +16,13 @@ export const scalar = {
   div: (a: number, b: number) => a / b,
   maximum: (a: number, b: number) => Math.max(a, b),
   minimum: (a: number, b: number) => Math.min(a, b),
+  // Comparisons: 1 or 0 (into a bool array, by the comparison ops).
+  equal: (a: number, b: number) => (a === b ? 1 : 0),
+  notEqual: (a: number, b: number) => (a !== b ? 1 : 0),
+  less: (a: number, b: number) => (a < b ? 1 : 0),
+  lessEqual: (a: number, b: number) => (a <= b ? 1 : 0),
+  greater: (a: number, b: number) => (a > b ? 1 : 0),
+  greaterEqual: (a: number, b: number) => (a >= b ? 1 : 0),
   neg: (v: number) => -v,
   abs: (v: number) => Math.abs(v),
   square: (v: number) => v * v,

@@ -49,12 +49,6 @@ const powerInt = (a: number, b: number) => {
   }
   return result;
 };
-const eq = (a: number, b: number) => (a === b ? 1 : 0);
-const ne = (a: number, b: number) => (a !== b ? 1 : 0);
-const lt = (a: number, b: number) => (a < b ? 1 : 0);
-const le = (a: number, b: number) => (a <= b ? 1 : 0);
-const gt = (a: number, b: number) => (a > b ? 1 : 0);
-const ge = (a: number, b: number) => (a >= b ? 1 : 0);
 
 /**
  * A broadcasting comparison into bool. An int32 or bool array against a JS number compares in
@@ -144,30 +138,30 @@ export function minimum(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption)
 
 /** a == b → bool (NaN is never equal). */
 export function equal(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("equal", a, b, eq, options);
+  return comparison("equal", a, b, scalar.equal, options);
 }
 
 /** a != b → bool. */
 export function notEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("notEqual", a, b, ne, options);
+  return comparison("notEqual", a, b, scalar.notEqual, options);
 }
 
 /** a < b → bool. */
 export function less(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("less", a, b, lt, options);
+  return comparison("less", a, b, scalar.less, options);
 }
 
 /** a <= b → bool. */
 export function lessEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("lessEqual", a, b, le, options);
+  return comparison("lessEqual", a, b, scalar.lessEqual, options);
 }
 
 /** a > b → bool. */
 export function greater(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("greater", a, b, gt, options);
+  return comparison("greater", a, b, scalar.greater, options);
 }
 
 /** a >= b → bool. */
 export function greaterEqual(a: ArrayOrScalar, b: ArrayOrScalar, options?: OutOption): NDArray {
-  return comparison("greaterEqual", a, b, ge, options);
+  return comparison("greaterEqual", a, b, scalar.greaterEqual, options);
 }
