@@ -58,7 +58,7 @@ beforeAll(() => {
 describe("the cnn step check", () => {
   test("passes a correct step on the js engine and on the wasm engine (2 threads and 1)", async () => {
     const verdict = checkCnnStep(js);
-    console.log(`js engine: ${verdict.detail}`);
+    console.log(`the active engine (js unless ZEROGRAD_ENGINE=wasm): ${verdict.detail}`);
     expect(verdict.ok, verdict.detail).toBe(true);
     for (const threads of [2, 1]) {
       const wasm = await loadWasm({ threads });
