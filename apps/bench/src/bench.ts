@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadAverage, machineInfo } from "./machine";
 import { handWrittenTable, heading, indexProbes, sectionTable } from "./report";
-import { indexResults } from "./results";
+import { exitCode, indexResults } from "./results";
 import type { CaseResult, ProbeResult, Section } from "./section";
 import { SECTIONS } from "./sections/index";
 import { targetsTable } from "./targets";
@@ -17,7 +17,8 @@ const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name)
   --libs    run only these libraries; the hand-written loops run with zerograd
 
 Each library runs in its own child process, one after another; the parent prints one report.
-Exit code 1 when a zerograd result is wrong or a child fails (a missed target alone is exit 0).`;
+Exit code 1 when any result is wrong or fails (zerograd on the js or wasm engine, a hand-written
+loop, tfjs) or a child fails; a missed target alone is exit 0.`;
 
 function parseList<T extends string>(
   flag: string,
@@ -137,14 +138,11 @@ async function main(): Promise<number> {
     for (const line of sectionTable(section, own, lookup, probes)) console.log(line);
   }
   for (const line of handWrittenTable(cases, lookup)) console.log(line);
-  for (const line of targetsTable(cases, lookup, results, probeIds, probes)) console.log(line);
+  for (const line of targetsTable(names, cases, lookup, results, probeIds, probes))
+    console.log(line);
   console.log(`\n  total ${((nowMs() - start) / 1000).toFixed(1)} s; load ${loadAverage()} at end`);
 
-  const wrong = results.filter(
-    (r) => (r.lib === "zerograd" || r.lib === "js") && (r.error || r.check?.ok === false),
-  );
-  const failedProbes = probeResults.filter((p) => p.error !== undefined);
-  return childFailures > 0 || wrong.length > 0 || failedProbes.length > 0 ? 1 : 0;
+  return exitCode(results, probeResults, childFailures);
 }
 
 main().then(

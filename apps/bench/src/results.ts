@@ -1,5 +1,5 @@
 import type { Library } from "./impl";
-import type { CaseResult } from "./section";
+import type { CaseResult, ProbeResult } from "./section";
 
 /** Finds what a library measured for a case across all child reports. */
 export type Lookup = (caseId: string, lib: Library) => CaseResult | undefined;
@@ -8,6 +8,25 @@ export type Lookup = (caseId: string, lib: Library) => CaseResult | undefined;
 export function indexResults(results: readonly CaseResult[]): Lookup {
   const byKey = new Map(results.map((r) => [`${r.caseId}\u0000${r.lib}`, r]));
   return (caseId, lib) => byKey.get(`${caseId}\u0000${lib}`);
+}
+
+/** Whether a row failed: its run raised, or its result did not pass its check. */
+export function failed(result: CaseResult): boolean {
+  return result.error !== undefined || result.check?.ok !== true;
+}
+
+/**
+ * The bench's exit code: 1 when any row failed (zerograd on either engine, a hand-written loop
+ * or tfjs), a probe raised or a child process died; 0 otherwise, missed targets included.
+ */
+export function exitCode(
+  results: readonly CaseResult[],
+  probes: readonly ProbeResult[],
+  childFailures: number,
+): 0 | 1 {
+  const bad =
+    childFailures > 0 || results.some(failed) || probes.some((p) => p.error !== undefined);
+  return bad ? 1 : 0;
 }
 
 /** A usable median time: present, and from a result that passed its check. */

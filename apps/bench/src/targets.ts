@@ -1,18 +1,23 @@
 import { LIBRARY_LABEL, type Library } from "./impl";
 import { FAMILIES, familyRatios, heading, type ProbeLookup } from "./report";
-import { fmt, type Lookup } from "./results";
-import type { BenchCase, CaseResult } from "./section";
+import { failed, fmt, type Lookup } from "./results";
+import type { BenchCase, CaseResult, ProbeResult } from "./section";
+import { addSection } from "./sections/add";
+import { autogradChainSection } from "./sections/autograd-chain";
 import {
+  autogradMemorySection,
   FLAT_ID,
   growth,
   HEAP_GROWTH_LIMIT_BYTES,
   LEAK_ID,
   WASM_ID,
 } from "./sections/autograd-memory";
-import { MLP_STEP_ID, MLP_STEP_LIMIT } from "./sections/autograd-mlp";
-import { CNN_STEP_ID } from "./sections/cnn";
-import { STEP_ID as CONV_STEP_ID } from "./sections/conv";
-import { EXP_ID as UNARY_EXP_ID } from "./sections/unary";
+import { autogradMlpSection, MLP_STEP_ID, MLP_STEP_LIMIT } from "./sections/autograd-mlp";
+import { CNN_STEP_ID, cnnSection } from "./sections/cnn";
+import { STEP_ID as CONV_STEP_ID, convSection } from "./sections/conv";
+import { SECTIONS } from "./sections/index";
+import { matmulSection } from "./sections/matmul";
+import { EXP_ID as UNARY_EXP_ID, unarySection } from "./sections/unary";
 
 type Status = "PASS" | "FAIL" | "n/a";
 
@@ -21,8 +26,9 @@ interface Verdict {
   detail: string;
 }
 
-/** What the targets read: the results, and which cases and probes this run selected. */
+/** What the targets read: the results, and which sections, cases and probes this run selected. */
 interface Run {
+  sections: ReadonlySet<string>;
   lookup: Lookup;
   cases: ReadonlyMap<string, BenchCase>;
   probeIds: ReadonlySet<string>;
@@ -43,9 +49,11 @@ function usableMs(r: CaseResult | undefined, who: string, ifWrong: Status): numb
   return r.timing.medianMs;
 }
 
+/** What every target whose section this run did not select reports. */
+const NOT_SELECTED: Verdict = { status: "n/a", detail: "section not selected" };
+
 /** zerograd's time for a case; a wrong zerograd result fails the target outright. */
 function zerogradMs(run: Run, caseId: string): number | Verdict {
-  if (!run.cases.has(caseId)) return { status: "n/a", detail: "section not selected" };
   return usableMs(run.lookup(caseId, "zerograd"), "zerograd", "FAIL");
 }
 
@@ -86,7 +94,6 @@ function speedup(
   factor: number,
   slowCaseId = caseId,
 ): Verdict {
-  if (!run.cases.has(caseId)) return { status: "n/a", detail: "section not selected" };
   const mine = usableMs(run.lookup(caseId, fast), LIBRARY_LABEL[fast], "FAIL");
   if (typeof mine !== "number") return mine;
   const theirs = usableMs(run.lookup(slowCaseId, slow), LIBRARY_LABEL[slow], "n/a");
@@ -97,7 +104,6 @@ function speedup(
 
 /** A transposed product's time over the plain one's, both on `lib`. */
 function transposedOn(run: Run, lib: Library, variantId: string, limit: number): Verdict {
-  if (!run.cases.has(variantId)) return { status: "n/a", detail: "section not selected" };
   const plain = usableMs(run.lookup("matmul/512", lib), LIBRARY_LABEL[lib], "FAIL");
   const variant = usableMs(run.lookup(variantId, lib), LIBRARY_LABEL[lib], "FAIL");
   if (typeof plain !== "number") return plain;
@@ -143,18 +149,26 @@ function chainLinearity(run: Run, shortOps: number, longOps: number, limit: numb
 
 type Memory = "heap" | "arrayBuffers" | "wasm";
 
-/** Growth of one memory measure over a probe; `leak` turns the test around (the control). */
-function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Verdict {
-  if (!run.probeIds.has(probeId)) {
-    const why = run.probeIds.size > 0 ? "--quick skips the control" : "section not selected";
-    return { status: "n/a", detail: why };
-  }
+/** A probe's result and its growth from 1k to 10k iterations, or why there is none. */
+function probeGrowth(
+  run: Run,
+  probeId: string,
+  ifSkipped: string,
+): { r: ProbeResult; g: NonNullable<ReturnType<typeof growth>> } | Verdict {
+  if (!run.probeIds.has(probeId)) return { status: "n/a", detail: ifSkipped };
   const r = run.probes(probeId);
   if (!r) return { status: "FAIL", detail: "probe did not report" };
   if (r.error) return { status: "FAIL", detail: `error: ${r.error}` };
   const g = growth(r);
   if (!g) return { status: "FAIL", detail: "incomplete series" };
-  const bytes = g[what];
+  return { r, g };
+}
+
+/** Growth of one memory measure over a probe; `leak` turns the test around (the control). */
+function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Verdict {
+  const measured = probeGrowth(run, probeId, leak ? "--quick skips the control" : "not run");
+  if ("status" in measured) return measured;
+  const bytes = measured.g[what];
   const shown = `${(bytes / 2 ** 20).toFixed(2)} MB`;
   return leak
     ? verdict(bytes >= HEAP_GROWTH_LIMIT_BYTES, `${shown}: the check sees a kept graph`)
@@ -162,11 +176,9 @@ function memoryGrowth(run: Run, probeId: string, what: Memory, leak = false): Ve
 }
 
 function wasmMemoryFlat(run: Run): Verdict {
-  const r = run.probes(WASM_ID);
-  if (!r) return { status: run.probeIds.has(WASM_ID) ? "FAIL" : "n/a", detail: "not run" };
-  if (r.error) return { status: "FAIL", detail: `error: ${r.error}` };
-  const g = growth(r);
-  if (!g) return { status: "FAIL", detail: "incomplete series" };
+  const measured = probeGrowth(run, WASM_ID, "not run");
+  if ("status" in measured) return measured;
+  const { r, g } = measured;
   const last = r.points.at(-1)?.wasmBytes ?? 0;
   return verdict(
     g.wasm === 0,
@@ -177,14 +189,26 @@ function wasmMemoryFlat(run: Run): Verdict {
 function correctness(results: readonly CaseResult[]): Verdict {
   const mine = results.filter((r) => r.lib === "zerograd" || r.lib.startsWith("wasm"));
   if (mine.length === 0) return { status: "n/a", detail: "zerograd not run" };
-  const bad = mine.filter((r) => r.error || r.check?.ok !== true);
+  const bad = mine.filter(failed);
   return bad.length === 0
     ? verdict(true, `${mine.length} cases`)
     : verdict(false, `wrong or failed: ${bad.map((r) => r.caseId).join(", ")}`);
 }
 
+/** The section that owns a family's cases (the one its family target belongs to). */
+function familySection(family: (typeof FAMILIES)[number]): string | undefined {
+  return SECTIONS.find((s) => s.cases(false).some((c) => c.family === family))?.name;
+}
+
+/**
+ * A target: its name, the section whose results it reads (none: it reads every section's) and
+ * its verdict, worked out only when that section ran.
+ */
+type Target = [name: string, section: string | undefined, verdict: () => Verdict];
+
 /** The PASS/FAIL block for the performance and memory targets, plus result correctness. */
 export function targetsTable(
+  sections: readonly string[],
   cases: readonly BenchCase[],
   lookup: Lookup,
   results: readonly CaseResult[],
@@ -192,104 +216,156 @@ export function targetsTable(
   probes: ProbeLookup,
 ): string[] {
   const run: Run = {
+    sections: new Set(sections),
     lookup,
     cases: new Map(cases.map((c) => [c.id, c])),
     probeIds: new Set(probeIds),
     probes,
   };
   const limitMb = HEAP_GROWTH_LIMIT_BYTES / 2 ** 20;
-  const rows: [string, Verdict][] = [
-    ["matmul n=512 ≥ 8 GFLOP/s", matmulRate(run, "matmul/512", 8)],
-    ["Aᵀ·B n=512 (view) time ≤ 1.3× A·B", transposedRatio(run, "matmul/512", "matmul/tA", 1.3)],
-    ["A·Bᵀ n=512 (view) time ≤ 1.3× A·B", transposedRatio(run, "matmul/512", "matmul/tB", 1.3)],
-    ["add [1000,1000]+[1000] ≥ 2× faster than tfjs-cpu", fasterThanTfjsCpu(run, "add/row", 2)],
+  const matmul = matmulSection.name;
+  const add = addSection.name;
+  const memory = autogradMemorySection.name;
+  const targets: Target[] = [
+    ["matmul n=512 ≥ 8 GFLOP/s", matmul, () => matmulRate(run, "matmul/512", 8)],
+    [
+      "Aᵀ·B n=512 (view) time ≤ 1.3× A·B",
+      matmul,
+      () => transposedRatio(run, "matmul/512", "matmul/tA", 1.3),
+    ],
+    [
+      "A·Bᵀ n=512 (view) time ≤ 1.3× A·B",
+      matmul,
+      () => transposedRatio(run, "matmul/512", "matmul/tB", 1.3),
+    ],
+    [
+      "add [1000,1000]+[1000] ≥ 2× faster than tfjs-cpu",
+      add,
+      () => fasterThanTfjsCpu(run, "add/row", 2),
+    ],
     [
       "add [100,1,100]+[1,100,100] ≥ 50× faster than tfjs-cpu",
-      fasterThanTfjsCpu(run, "add/3d", 50),
+      add,
+      () => fasterThanTfjsCpu(run, "add/3d", 50),
     ],
     [
       "add [1000,1,100]+[1,1000,100] ≥ 50× faster than tfjs-cpu",
-      fasterThanTfjsCpu(run, "add/3d-big", 50),
+      add,
+      () => fasterThanTfjsCpu(run, "add/3d-big", 50),
     ],
     [
       "same, into out: [1000,1000]+[1000] ≥ 2× tfjs-cpu",
-      fasterThanTfjsCpu(run, "add/row-out", 2, "add/row"),
+      add,
+      () => fasterThanTfjsCpu(run, "add/row-out", 2, "add/row"),
     ],
     [
       "same, into out: [100,1,100]+[1,100,100] ≥ 50× tfjs-cpu",
-      fasterThanTfjsCpu(run, "add/3d-out", 50, "add/3d"),
+      add,
+      () => fasterThanTfjsCpu(run, "add/3d-out", 50, "add/3d"),
     ],
     [
       "same, into out: [1000,1,100]+[1,1000,100] ≥ 50× tfjs-cpu",
-      fasterThanTfjsCpu(run, "add/3d-big-out", 50, "add/3d-big"),
+      add,
+      () => fasterThanTfjsCpu(run, "add/3d-big-out", 50, "add/3d-big"),
     ],
-    ...FAMILIES.filter((f) => cases.some((c) => c.family === f)).map((f): [string, Verdict] => [
-      `${f}: zerograd time ≤ 1.5× the hand-written loop`,
-      familyVerdict(run, f, 1.5),
-    ]),
+    ...FAMILIES.map(
+      (f): Target => [
+        `${f}: zerograd time ≤ 1.5× the hand-written loop`,
+        familySection(f),
+        () => familyVerdict(run, f, 1.5),
+      ],
+    ),
     [
       `autograd MLP step < ${MLP_STEP_LIMIT}× the hand-written step`,
-      baselineRatio(run, MLP_STEP_ID, MLP_STEP_LIMIT),
+      autogradMlpSection.name,
+      () => baselineRatio(run, MLP_STEP_ID, MLP_STEP_LIMIT),
     ],
     [
       "autograd chain µs/op at 100,000 ops ≤ 2× at 10,000 (linear)",
-      chainLinearity(run, 10_000, 100_000, 2),
+      autogradChainSection.name,
+      () => chainLinearity(run, 10_000, 100_000, 2),
     ],
     [
       `heap flat: growth from 1k to 10k iterations < ${limitMb} MB`,
-      memoryGrowth(run, FLAT_ID, "heap"),
+      memory,
+      () => memoryGrowth(run, FLAT_ID, "heap"),
     ],
     [
       `array buffers flat: growth from 1k to 10k < ${limitMb} MB`,
-      memoryGrowth(run, FLAT_ID, "arrayBuffers"),
+      memory,
+      () => memoryGrowth(run, FLAT_ID, "arrayBuffers"),
     ],
     [
       `control (every graph kept): heap grows ≥ ${limitMb} MB`,
-      memoryGrowth(run, LEAK_ID, "heap", true),
+      memory,
+      () => memoryGrowth(run, LEAK_ID, "heap", true),
     ],
     [
       "zg-wasm 1 thread: matmul n=512 ≥ 1.2× tfjs-wasm",
-      speedup(run, "matmul/512", "wasm-1t", "tfjs-wasm", 1.2),
+      matmul,
+      () => speedup(run, "matmul/512", "wasm-1t", "tfjs-wasm", 1.2),
     ],
     [
       "zg-wasm 2 threads: matmul n=512 ≥ 2× tfjs-wasm",
-      speedup(run, "matmul/512", "wasm", "tfjs-wasm", 2),
+      matmul,
+      () => speedup(run, "matmul/512", "wasm", "tfjs-wasm", 2),
     ],
-    ["zg-wasm: Aᵀ·B n=512 (view) time ≤ 1.1× A·B", transposedOn(run, "wasm", "matmul/tA", 1.1)],
-    ["zg-wasm: A·Bᵀ n=512 (view) time ≤ 1.1× A·B", transposedOn(run, "wasm", "matmul/tB", 1.1)],
+    [
+      "zg-wasm: Aᵀ·B n=512 (view) time ≤ 1.1× A·B",
+      matmul,
+      () => transposedOn(run, "wasm", "matmul/tA", 1.1),
+    ],
+    [
+      "zg-wasm: A·Bᵀ n=512 (view) time ≤ 1.1× A·B",
+      matmul,
+      () => transposedOn(run, "wasm", "matmul/tB", 1.1),
+    ],
     [
       "zg-wasm: MLP 784-128-10 step, batch 128 ≥ 4× tfjs-wasm",
-      speedup(run, MLP_STEP_ID, "wasm", "tfjs-wasm", 4),
+      autogradMlpSection.name,
+      () => speedup(run, MLP_STEP_ID, "wasm", "tfjs-wasm", 4),
     ],
     [
       "zg-wasm: MLP step vs the js engine (reported)",
-      { ...speedup(run, MLP_STEP_ID, "wasm", "zerograd", 0), status: "n/a" },
+      autogradMlpSection.name,
+      () => ({ ...speedup(run, MLP_STEP_ID, "wasm", "zerograd", 0), status: "n/a" }),
     ],
     [
       "zg-wasm: add [1000,1000]+[1000] ≥ 2× the js engine",
-      speedup(run, "add/row", "wasm", "zerograd", 2),
+      add,
+      () => speedup(run, "add/row", "wasm", "zerograd", 2),
     ],
     [
       "zg-wasm: exp [1000,1000] ≥ 2× the js engine",
-      speedup(run, UNARY_EXP_ID, "wasm", "zerograd", 2),
+      unarySection.name,
+      () => speedup(run, UNARY_EXP_ID, "wasm", "zerograd", 2),
     ],
     [
       "zg-wasm: conv2d forward + backward ≥ 3× the js engine",
-      speedup(run, CONV_STEP_ID, "wasm", "zerograd", 3),
+      convSection.name,
+      () => speedup(run, CONV_STEP_ID, "wasm", "zerograd", 3),
     ],
     [
       "zg-wasm: CNN training step (demo DigitCnn, batch 32) ≥ 3× the js engine",
-      speedup(run, CNN_STEP_ID, "wasm", "zerograd", 3),
+      cnnSection.name,
+      () => speedup(run, CNN_STEP_ID, "wasm", "zerograd", 3),
     ],
     [
       `zg-wasm: heap flat over 10k MLP steps (batch 128) < ${limitMb} MB`,
-      memoryGrowth(run, WASM_ID, "heap"),
+      memory,
+      () => memoryGrowth(run, WASM_ID, "heap"),
     ],
-    ["zg-wasm: wasm memory does not grow from 1k to 10k steps", wasmMemoryFlat(run)],
-    ["every zerograd result (js and wasm engines) matches its reference", correctness(results)],
+    ["zg-wasm: wasm memory does not grow from 1k to 10k steps", memory, () => wasmMemoryFlat(run)],
+    [
+      "every zerograd result (js and wasm engines) matches its reference",
+      undefined,
+      () => correctness(results),
+    ],
   ];
   const lines = [heading("targets")];
-  for (const [name, v] of rows)
+  for (const [name, section, target] of targets) {
+    const v = section === undefined || run.sections.has(section) ? target() : NOT_SELECTED;
     lines.push(`  ${v.status.padEnd(4)}  ${name.padEnd(60)} ${v.detail}`);
+  }
   return lines;
 }
