@@ -311,10 +311,10 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
           (comparison, arithmetic, single, boolFirst, [shape, a, b]) => {
             // Coarse values tie often; the largest become NaN.
             const Float = single ? Float32Array : Float64Array;
-            const coarse = (x: typeof a) => ({
-              ...x,
-              data: Float.from(x.data, (v) => (v > 9.5 ? Number.NaN : Math.round(v / 4))),
-            });
+            const coarse = (x: typeof a) => {
+              const values = Array.from(x.data, (v) => (v > 9.5 ? Number.NaN : Math.round(v / 4)));
+              return { ...x, data: single ? Float32Array.from(values) : Float64Array.from(values) };
+            };
             const [x, y] = [coarse(a), coarse(b)];
             const size = shape.reduce((p, q) => p * q, 1);
             const compare = pick(comparison);
