@@ -44,7 +44,7 @@ export {
   pow,
   sub,
 } from "./ops/binary";
-export { col2im, convOutputSize, type IntPair, im2col } from "./ops/conv";
+export { col2im, convOutputSize, type IntPair, im2col, windowMaxima } from "./ops/conv";
 export { astype, contiguous, copy } from "./ops/copy";
 export { cumsum } from "./ops/cumulative";
 export { type IndexKey, index } from "./ops/index-keys";

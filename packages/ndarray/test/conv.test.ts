@@ -11,6 +11,7 @@ import {
   ones,
   ShapeError,
   slice,
+  windowMaxima,
   zeros,
 } from "../src/index";
 import fixtures from "./fixtures/conv_numpy.json";
@@ -379,6 +380,92 @@ describe("im2col / col2im properties", () => {
         expect(flat(matrix)).toEqual(flat(tensor.transpose([0, 4, 5, 1, 2, 3])));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("windowMaxima", () => {
+  it("gives each window's first maximum and its flat index, as max_pool2d_with_indices", () => {
+    // Two planes of 4×4; 2×2 windows with stride 2. Plane 1 ties in its first window.
+    const x = array([
+      [
+        [
+          [1, 5, 2, 0],
+          [3, 4, 8, 8],
+          [0, 0, 1, 2],
+          [9, 0, 3, 1],
+        ],
+        [
+          [7, 7, 1, 1],
+          [7, 2, 1, 6],
+          [-1, -2, 0, 0],
+          [-3, -4, 0, 0],
+        ],
+      ],
+    ]);
+    const [values, indices] = windowMaxima(x, 2, 2);
+    expect(values.toArray()).toEqual([
+      [
+        [
+          [5, 8],
+          [9, 3],
+        ],
+        [
+          [7, 6],
+          [-1, 0],
+        ],
+      ],
+    ]);
+    expect(indices.dtype).toBe("int32");
+    expect(indices.toArray()).toEqual([
+      [
+        [
+          [1, 6],
+          [12, 14],
+        ],
+        [
+          [16, 23],
+          [24, 26],
+        ],
+      ],
+    ]);
+  });
+
+  it("reads strided views, skips padding, keeps int32 values and lets a NaN win", () => {
+    const base = arange(16).astype("int32").reshape([1, 1, 4, 4]);
+    // The transposed view: x[0, 0, i, j] = 4j + i.
+    const [values, indices] = windowMaxima(base.transpose([0, 1, 3, 2]), 3, 2, 1);
+    expect(values.dtype).toBe("int32");
+    expect(values.toArray()).toEqual([
+      [
+        [
+          [5, 13],
+          [7, 15],
+        ],
+      ],
+    ]);
+    expect(indices.toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    const nan = array([[[[1, Number.NaN, 3, Number.NaN]]]]);
+    const [m, at] = windowMaxima(nan, [1, 4]);
+    expect(m.item()).toBeNaN();
+    expect(at.item()).toBe(1);
+  });
+
+  it("rejects a bad rank, a too-large kernel and windows lying in the padding", () => {
+    expect(() => windowMaxima(ones([4, 4]), 2)).toThrow(
+      "windowMaxima: expected a 4-D input [N,C,H,W], got [4,4]",
+    );
+    expect(() => windowMaxima(ones([1, 1, 2, 2]), 3)).toThrow(ShapeError);
+    // A 2×2 input with 2 of padding: window row 0 covers rows -2 and 3 (dilation 5).
+    expect(() => windowMaxima(ones([1, 1, 2, 2]), 2, 1, 2, 5)).toThrow(
+      /^windowMaxima: window row 0 lies entirely in the padding \(input \[1,1,2,2\], kernel \[2,2\]/,
     );
   });
 });

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, arange, array, clip, exp, matmul, max, sum, transpose, where } from "../src/index";
-import { type Engine, identity, setEngine } from "../src/kernels/engine";
+import { type Engine, identity, setEngine, type WindowGeometry } from "../src/kernels/engine";
 import { naiveGemm } from "../src/kernels/gemm";
 import { scalar } from "../src/kernels/scalar";
 
@@ -68,6 +68,29 @@ function* indices(shape: number[]): Generator<number[]> {
     yield index;
   }
 }
+
+/** A random window geometry with at least one window. */
+const geometryArb = fc
+  .record({
+    N: fc.integer({ min: 1, max: 2 }),
+    C: fc.integer({ min: 1, max: 3 }),
+    H: fc.integer({ min: 1, max: 7 }),
+    W: fc.integer({ min: 1, max: 7 }),
+    KH: fc.integer({ min: 1, max: 3 }),
+    KW: fc.integer({ min: 1, max: 3 }),
+    SH: fc.integer({ min: 1, max: 3 }),
+    SW: fc.integer({ min: 1, max: 3 }),
+    PH: fc.integer({ min: 0, max: 2 }),
+    PW: fc.integer({ min: 0, max: 2 }),
+    DH: fc.integer({ min: 1, max: 2 }),
+    DW: fc.integer({ min: 1, max: 2 }),
+  })
+  .map((g) => ({
+    ...g,
+    OH: Math.floor((g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH) + 1,
+    OW: Math.floor((g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW) + 1,
+  }))
+  .filter((g) => g.OH >= 1 && g.OW >= 1);
 
 /** The named float functions engines may run in their own kernels, with their arity. */
 const NAMED = Object.entries(scalar).filter(([name]) => name !== "identity") as [
@@ -367,27 +390,6 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
     });
 
     it("windows: im2col and col2im of random geometries and strided images", () => {
-      const geometryArb = fc
-        .record({
-          N: fc.integer({ min: 1, max: 2 }),
-          C: fc.integer({ min: 1, max: 3 }),
-          H: fc.integer({ min: 1, max: 7 }),
-          W: fc.integer({ min: 1, max: 7 }),
-          KH: fc.integer({ min: 1, max: 3 }),
-          KW: fc.integer({ min: 1, max: 3 }),
-          SH: fc.integer({ min: 1, max: 3 }),
-          SW: fc.integer({ min: 1, max: 3 }),
-          PH: fc.integer({ min: 0, max: 2 }),
-          PW: fc.integer({ min: 0, max: 2 }),
-          DH: fc.integer({ min: 1, max: 2 }),
-          DW: fc.integer({ min: 1, max: 2 }),
-        })
-        .map((g) => ({
-          ...g,
-          OH: Math.floor((g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH) + 1,
-          OW: Math.floor((g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW) + 1,
-        }))
-        .filter((g) => g.OH >= 1 && g.OW >= 1);
       fc.assert(
         fc.property(
           geometryArb.chain((g) =>
@@ -432,6 +434,65 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
               want[flat] = (want[flat] as number) + (cols[at] as number);
             }
             for (let i = 0; i < want.length; i++) expect(target[i]).toBe(want[i]);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it("windowMaxima: max pooling of random geometries and strided images, ties and NaN", () => {
+      // Every window must hold a real tap (windowMaxima's callers check it).
+      const holdsTaps = (g: WindowGeometry) =>
+        [
+          [g.OH, g.SH, g.PH, g.DH, g.KH, g.H],
+          [g.OW, g.SW, g.PW, g.DW, g.KW, g.W],
+        ].every(([count, s, p, d, k, size]) =>
+          Array.from({ length: count as number }, (_, o) => o).every((o) =>
+            Array.from(
+              { length: k as number },
+              (_, a) => o * (s as number) - (p as number) + a * (d as number),
+            ).some((y) => y >= 0 && y < (size as number)),
+          ),
+        );
+      fc.assert(
+        fc.property(
+          geometryArb
+            .filter(holdsTaps)
+            .chain((g) => fc.tuple(fc.constant(g), operandArb([g.N, g.C, g.H, g.W]), fc.boolean())),
+          ([g, image64, single]) => {
+            // Coarse values tie often; the largest become NaN.
+            const values = Array.from(image64.data, (v) =>
+              v > 9 ? Number.NaN : Math.round(v / 5),
+            );
+            const data = single ? Float32Array.from(values) : Float64Array.from(values);
+            const image = { ...image64, data };
+            const size = g.N * g.C * g.OH * g.OW;
+            const maxima = single ? new Float32Array(size) : new Float64Array(size);
+            const indices = new Int32Array(size);
+            get().windowMaxima(g, image.data, image.offset, image.strides, maxima, indices);
+            let out = 0;
+            for (let n = 0; n < g.N; n++)
+              for (let c = 0; c < g.C; c++)
+                for (let oh = 0; oh < g.OH; oh++)
+                  for (let ow = 0; ow < g.OW; ow++) {
+                    let best = Number.NaN;
+                    let at = -1;
+                    for (let kh = 0; kh < g.KH; kh++)
+                      for (let kw = 0; kw < g.KW; kw++) {
+                        const y = oh * g.SH - g.PH + kh * g.DH;
+                        const x = ow * g.SW - g.PW + kw * g.DW;
+                        if (y < 0 || y >= g.H || x < 0 || x >= g.W) continue;
+                        const v = read(image, [n, c, y, x]);
+                        if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+                          best = v;
+                          at = ((n * g.C + c) * g.H + y) * g.W + x;
+                        }
+                      }
+                    expect(indices[out]).toBe(at);
+                    if (Number.isNaN(best)) expect(maxima[out]).toBeNaN();
+                    else expect(maxima[out]).toBe(best);
+                    out++;
+                  }
           },
         ),
         { numRuns: 200 },

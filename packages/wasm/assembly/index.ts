@@ -10,4 +10,4 @@ export {
   withBoolF64,
 } from "./map";
 export { sumF32 } from "./reduce";
-export { windowsF32, windowsF64 } from "./windows";
+export { windowMaxF32, windowMaxF64, windowsF32, windowsF64 } from "./windows";

@@ -89,3 +89,60 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
   if (gather) windows<f64>(true, g, image, col);
   else windows<f64>(false, g, image, col);
 }
+
+/**
+ * Max pooling: each window's first maximum in row-major tap order (a NaN wins its window) of the
+ * image, read through the geometry's strides, into `values`, and that tap's flat index into the
+ * row-major [N, C, H, W] image into `indices`; both contiguous [N, C, OH, OW]. Padding taps are
+ * skipped; every window holds a real tap (the caller checks).
+ */
+@inline function maxima<T>(g: Geometry, image: usize, values: usize, indices: usize): void {
+  const size = sizeof<T>();
+  let out: usize = 0;
+  for (let n = 0; n < g.N; n++) {
+    for (let c = 0; c < g.C; c++) {
+      const plane = n * g.sN + c * g.sC;
+      const flatPlane = (n * g.C + c) * g.H * g.W;
+      for (let oh = 0; oh < g.OH; oh++) {
+        const h0 = oh * g.SH - g.PH;
+        const khLo = firstInside(h0, g.DH);
+        const khHi = endInside(h0, g.DH, g.H, g.KH);
+        for (let ow = 0; ow < g.OW; ow++) {
+          const w0 = ow * g.SW - g.PW;
+          const kwLo = firstInside(w0, g.DW);
+          const kwHi = endInside(w0, g.DW, g.W, g.KW);
+          let bestY = h0 + khLo * g.DH;
+          let bestX = w0 + kwLo * g.DW;
+          let best = load<T>(image + <usize>(plane + bestY * g.sH + bestX * g.sW) * size);
+          for (let kh = khLo; kh < khHi; kh++) {
+            const y = h0 + kh * g.DH;
+            const row = plane + y * g.sH;
+            for (let kw = kwLo; kw < kwHi; kw++) {
+              const x = w0 + kw * g.DW;
+              const v = load<T>(image + <usize>(row + x * g.sW) * size);
+              // The first tap seeds the search; a NaN then holds its place.
+              if (v > best || (v != v && best == best)) {
+                best = v;
+                bestY = y;
+                bestX = x;
+              }
+            }
+          }
+          store<T>(values + out * size, best);
+          store<i32>(indices + out * 4, flatPlane + bestY * g.W + bestX);
+          out++;
+        }
+      }
+    }
+  }
+}
+
+/** Max pooling of float32 data; `geometry` points at 18 i32s (Geometry). */
+export function windowMaxF32(geometry: usize, image: usize, values: usize, indices: usize): void {
+  maxima<f32>(changetype<Geometry>(geometry), image, values, indices);
+}
+
+/** The same for float64 data. */
+export function windowMaxF64(geometry: usize, image: usize, values: usize, indices: usize): void {
+  maxima<f64>(changetype<Geometry>(geometry), image, values, indices);
+}

@@ -238,6 +238,11 @@ export function createWasmEngine(
         jsEngine.windows(g, toMatrix, image, imageOffset, imageStrides, col, mode);
       }
     },
+    windowMaxima(g, image, imageOffset, imageStrides, values, indices) {
+      if (!maximaInWasm(g, image, imageOffset, imageStrides, values, indices)) {
+        jsEngine.windowMaxima(g, image, imageOffset, imageStrides, values, indices);
+      }
+    },
   };
 
   /**
@@ -256,6 +261,34 @@ export function createWasmEngine(
     const size = floatKind(image);
     if (size === 0 || floatKind(col) !== size || !toMatrix) return false;
     if (col.length < thresholds.map) return false;
+    const staged = stageImage(g, image as FloatArray, imageOffset, imageStrides);
+    if (staged === undefined) return false;
+    const { geometryAt, imageAt, low, span } = staged;
+    const kernel = size === 4 ? kernels.windowsF32 : kernels.windowsF64;
+    if (mode === "im2col") {
+      const colAt = arena.take(col.length * size);
+      kernel(1, geometryAt, imageAt, colAt);
+      col.set(view(memory, col as FloatArray, colAt, col.length));
+    } else {
+      const colAt = arena.copyIn(col as FloatArray, 0, col.length);
+      kernel(0, geometryAt, imageAt, colAt);
+      const spanAt = imageAt - (imageOffset - low) * size;
+      image.set(view(memory, image as FloatArray, spanAt, span), low);
+    }
+    return true;
+  }
+
+  /**
+   * Resets the arena and stages a window walk: the geometry with the image's strides (the 18
+   * i32s of assembly/windows.ts), and the span of `image` the walk reads; `imageAt` is the
+   * address of element `imageOffset`. Undefined for a view that skips most of its buffer.
+   */
+  function stageImage(
+    g: WindowGeometry,
+    image: FloatArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+  ): { geometryAt: number; imageAt: number; low: number; span: number } | undefined {
     const extents = [g.N, g.C, g.H, g.W];
     let low = imageOffset;
     let high = imageOffset;
@@ -265,8 +298,7 @@ export function createWasmEngine(
       else high += reach;
     });
     const span = high - low + 1;
-    // A view that skips most of its buffer is not worth copying.
-    if (span > 2 * g.N * g.C * g.H * g.W + 64) return false;
+    if (span > 2 * g.N * g.C * g.H * g.W + 64) return undefined;
     arena.reset();
     const geometryAt = arena.take(18 * 4);
     new Int32Array(memory.buffer, geometryAt, 18).set([
@@ -286,19 +318,29 @@ export function createWasmEngine(
       g.OW,
       ...imageStrides,
     ]);
-    const gather = mode === "im2col";
-    const kernel = size === 4 ? kernels.windowsF32 : kernels.windowsF64;
-    if (gather) {
-      const imageAt = arena.copyIn(image as FloatArray, low, span) + (imageOffset - low) * size;
-      const colAt = arena.take(col.length * size);
-      kernel(1, geometryAt, imageAt, colAt);
-      col.set(view(memory, col as FloatArray, colAt, col.length));
-    } else {
-      const imageAt = arena.copyIn(image as FloatArray, low, span);
-      const colAt = arena.copyIn(col as FloatArray, 0, col.length);
-      kernel(0, geometryAt, imageAt + (imageOffset - low) * size, colAt);
-      image.set(view(memory, image as FloatArray, imageAt, span), low);
-    }
+    const imageAt = arena.copyIn(image, low, span) + (imageOffset - low) * image.BYTES_PER_ELEMENT;
+    return { geometryAt, imageAt, low, span };
+  }
+
+  /** Max pooling of a float image in the kernels; false (nothing done) otherwise. */
+  function maximaInWasm(
+    g: WindowGeometry,
+    image: TypedArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+    values: TypedArray,
+    indices: Int32Array,
+  ): boolean {
+    const size = floatKind(image);
+    if (size === 0 || floatKind(values) !== size || values.length < thresholds.map) return false;
+    const staged = stageImage(g, image as FloatArray, imageOffset, imageStrides);
+    if (staged === undefined) return false;
+    const valuesAt = arena.take(values.length * size);
+    const indicesAt = arena.take(indices.length * 4);
+    const kernel = size === 4 ? kernels.windowMaxF32 : kernels.windowMaxF64;
+    kernel(staged.geometryAt, staged.imageAt, valuesAt, indicesAt);
+    values.set(view(memory, values as FloatArray, valuesAt, values.length));
+    indices.set(new Int32Array(memory.buffer, indicesAt, indices.length));
     return true;
   }
 

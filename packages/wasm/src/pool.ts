@@ -16,6 +16,8 @@ export const KERNELS = [
   "compareF64",
   "withBoolF32",
   "withBoolF64",
+  "windowMaxF32",
+  "windowMaxF64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;

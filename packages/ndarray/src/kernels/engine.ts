@@ -13,7 +13,7 @@ import {
   type ScalarFn,
 } from "./loops";
 import { collapseAxes, walkRows } from "./walk";
-import { type WindowGeometry, walkWindows } from "./windows";
+import { type WindowGeometry, walkWindows, windowMaxima } from "./windows";
 
 export type { MatrixOperand } from "./gemm";
 export { identity, type ScalarFn } from "./loops";
@@ -29,7 +29,7 @@ export interface StridedOperand {
 /**
  * The seam between the array API and the loops that do the work. The hot families reach memory
  * through these entry points (elementwise ops, copies and casts through `map`; reductions
- * through `reduce`; matmul through `gemm`; `im2col`/`col2im` through `windows`), so another
+ * through `reduce`; matmul through `gemm`; `im2col`/`col2im` through `windows`; max pooling through `windowMaxima`), so another
  * engine (WASM SIMD, workers) can replace them and must pass the same kernel suite
  * (`kernels.test.ts`). Gathers and scatters (`take`, `scatterAdd`, `oneHot`, `pad`) and
  * `argmax`/`argmin` still loop over the buffers in their own files; they move behind the seam
@@ -76,6 +76,20 @@ export interface Engine {
     imageStrides: readonly number[],
     col: TypedArray,
     mode: "im2col" | "col2im",
+  ): void;
+  /**
+   * Max pooling: each window's first maximum (row-major tap order; a NaN wins; padding taps
+   * skipped, and every window holds a real tap) of `image`, read through `imageStrides` from
+   * `imageOffset`, into `values`, and its flat row-major index into the `[N, C, H, W]` image
+   * into `indices`; both contiguous `[N, C, OH, OW]`. `image` and `values` have one dtype.
+   */
+  windowMaxima(
+    g: WindowGeometry,
+    image: TypedArray,
+    imageOffset: number,
+    imageStrides: readonly number[],
+    values: TypedArray,
+    indices: Int32Array,
   ): void;
 }
 
@@ -351,6 +365,7 @@ export function createJsEngine(name: string, factory: () => LoopFactory): Engine
     },
     gemm: createGemm(() => factory() === compiledLoops),
     windows: walkWindows,
+    windowMaxima,
   };
 }
 

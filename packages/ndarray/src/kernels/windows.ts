@@ -105,3 +105,81 @@ export function walkWindows(
     }
   }
 }
+
+/**
+ * The JavaScript engine's window maxima (max pooling): for each window of `image` (read through
+ * `imageStrides` from `imageOffset`), its first maximum in row-major tap order into `values` and
+ * that tap's flat index into the image read row-major (`[N, C, H, W]`) into `indices`, both laid
+ * out `[N, C, OH, OW]`. Taps in the padding are skipped (every window holds a real tap); a NaN
+ * wins its window, the first one if several. Window ranges are clipped per row and column.
+ */
+export function windowMaxima(
+  g: WindowGeometry,
+  image: TypedArray,
+  imageOffset: number,
+  imageStrides: readonly number[],
+  values: TypedArray,
+  indices: Int32Array,
+): void {
+  const [sn, sc, sh, sw] = imageStrides as [number, number, number, number];
+  const rows = tapRanges(g.OH, g.SH, g.PH, g.DH, g.KH, g.H);
+  const cols = tapRanges(g.OW, g.SW, g.PW, g.DW, g.KW, g.W);
+  let out = 0;
+  for (let n = 0; n < g.N; n++) {
+    for (let c = 0; c < g.C; c++) {
+      const plane = imageOffset + n * sn + c * sc;
+      const flatPlane = (n * g.C + c) * g.H * g.W;
+      for (let i = 0; i < g.OH; i++) {
+        const top = rows[3 * i] as number;
+        const aFirst = rows[3 * i + 1] as number;
+        const aEnd = rows[3 * i + 2] as number;
+        for (let j = 0; j < g.OW; j++) {
+          const left = cols[3 * j] as number;
+          const bFirst = cols[3 * j + 1] as number;
+          const bEnd = cols[3 * j + 2] as number;
+          let bestY = top + aFirst * g.DH;
+          let bestX = left + bFirst * g.DW;
+          let best = image[plane + bestY * sh + bestX * sw] as number;
+          for (let a = aFirst; a < aEnd; a++) {
+            const y = top + a * g.DH;
+            const row = plane + y * sh;
+            for (let b = bFirst; b < bEnd; b++) {
+              const x = left + b * g.DW;
+              const v = image[row + x * sw] as number;
+              // The first tap seeds the search; a NaN then holds its place.
+              if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+                best = v;
+                bestY = y;
+                bestX = x;
+              }
+            }
+          }
+          values[out] = best;
+          indices[out++] = flatPlane + bestY * g.W + bestX;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Per output row (or column) o of a window walk: the first input row of its window, and the
+ * range [first, end) of its taps inside the image, as flat triples.
+ */
+function tapRanges(
+  count: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  kernel: number,
+  size: number,
+): Int32Array {
+  const table = new Int32Array(3 * count);
+  for (let o = 0; o < count; o++) {
+    const from = o * stride - pad;
+    table[3 * o] = from;
+    table[3 * o + 1] = from >= 0 ? 0 : Math.ceil(-from / dilation);
+    table[3 * o + 2] = Math.min(kernel, Math.floor((size - 1 - from) / dilation) + 1);
+  }
+  return table;
+}

@@ -157,3 +157,42 @@ export function col2im(
   engine().windows(g, toMatrix, image, 0, strides, columns, "col2im");
   return new NDArray(image, inputShape);
 }
+
+/**
+ * Max pooling's building block (PyTorch's `max_pool2d_with_indices`): for each window of `x`
+ * (`[N, C, H, W]`, any strides and dtype; windows as `im2col` takes them, padding read as −∞),
+ * its first maximum in row-major tap order and that element's flat index into `x` read
+ * row-major. A NaN wins its window, as in PyTorch. Returns `[values, indices]`, both
+ * `[N, C, OH, OW]`: values of `x`'s dtype, indices int32. Throws ShapeError for the conditions
+ * `im2col` rejects and for a window that lies entirely in the padding.
+ */
+export function windowMaxima(
+  x: NDArray,
+  kernelSize: IntPair,
+  stride: IntPair = 1,
+  pad: IntPair = 0,
+  dilation: IntPair = 1,
+): [NDArray, NDArray] {
+  checkArray(x, "windowMaxima");
+  const g = geometry("windowMaxima", x.shape, kernelSize, stride, pad, dilation);
+  for (const [axis, count, s, p, d, k, size] of [
+    ["row", g.OH, g.SH, g.PH, g.DH, g.KH, g.H],
+    ["column", g.OW, g.SW, g.PW, g.DW, g.KW, g.W],
+  ] as const) {
+    for (let o = 0; o < count; o++) {
+      const from = o * s - p;
+      const first = from >= 0 ? 0 : Math.ceil(-from / d);
+      if (from + first * d >= size || first >= k) {
+        throw new ShapeError(
+          `windowMaxima: window ${axis} ${o} lies entirely in the padding (input ${formatShape(x.shape)}, kernel ${formatShape([g.KH, g.KW])}, stride ${formatShape([g.SH, g.SW])}, pad ${formatShape([g.PH, g.PW])}, dilation ${formatShape([g.DH, g.DW])})`,
+        );
+      }
+    }
+  }
+  const shape = [g.N, g.C, g.OH, g.OW];
+  const size = g.N * g.C * g.OH * g.OW;
+  const values = allocate(x.dtype, size);
+  const indices = new Int32Array(size);
+  if (size > 0) engine().windowMaxima(g, x.data, x.offset, x.strides, values, indices);
+  return [new NDArray(values, shape), new NDArray(indices, shape)];
+}

@@ -15,7 +15,7 @@ import {
   type VariableLike,
 } from "@zerograd/autograd";
 import * as nd from "@zerograd/ndarray";
-import { convOutputSize, formatShape, NDArray, ShapeError } from "@zerograd/ndarray";
+import { formatShape, type NDArray, ShapeError } from "@zerograd/ndarray";
 import { type Pair, pairOf } from "./conv";
 
 /** Options of `maxPool2d`; each size is a number or `[height, width]`. */
@@ -97,75 +97,8 @@ function batched(x: Variable, op: string) {
 }
 
 /**
- * Each window's first maximum of `x` ([N, C, H, W]) and its flat index into `x` read row-major,
- * PyTorch's tie rule, in one pass over the windows: padding is skipped (it reads as −∞), and a
- * NaN wins its window as in PyTorch. Returns the maxima (x's dtype) and the int32 indices, both
- * [N, C, OH, OW].
- */
-function firstMaxima(x: NDArray, window: Window): { values: NDArray; indices: NDArray } {
-  const { kernel, stride, padding, dilation } = window;
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = kernel;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const [dh, dw] = dilation;
-  const oh = convOutputSize(h, kh, sh, ph, dh);
-  const ow = convOutputSize(w, kw, sw, pw, dw);
-  const source = nd.contiguous(x);
-  const data = source.data;
-  const base = source.offset;
-  const values = nd.zeros([n, c, oh, ow], x.dtype);
-  const maxima = values.data;
-  const indices = new Int32Array(n * c * oh * ow);
-  // Per output row (column): the window's first row (column) and the range [first, end) of its
-  // taps inside the image, as flat triples.
-  const taps = (count: number, s: number, p: number, d: number, k: number, size: number) => {
-    const table = new Int32Array(3 * count);
-    for (let o = 0; o < count; o++) {
-      const from = o * s - p;
-      table[3 * o] = from;
-      table[3 * o + 1] = from >= 0 ? 0 : Math.ceil(-from / d);
-      table[3 * o + 2] = Math.min(k, Math.floor((size - 1 - from) / d) + 1);
-    }
-    return table;
-  };
-  const rows = taps(oh, sh, ph, dh, kh, h);
-  const cols = taps(ow, sw, pw, dw, kw, w);
-  let out = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const origin = base + plane * h * w;
-    for (let i = 0; i < oh; i++) {
-      const top = rows[3 * i] as number;
-      const aFirst = rows[3 * i + 1] as number;
-      const aEnd = rows[3 * i + 2] as number;
-      for (let j = 0; j < ow; j++) {
-        const left = cols[3 * j] as number;
-        const bFirst = cols[3 * j + 1] as number;
-        const bEnd = cols[3 * j + 2] as number;
-        // The first tap seeds the search; a NaN then holds its place.
-        let at = origin + (top + aFirst * dh) * w + left + bFirst * dw;
-        let best = data[at] as number;
-        for (let a = aFirst; a < aEnd; a++) {
-          const row = origin + (top + a * dh) * w + left;
-          for (let b = bFirst; b < bEnd; b++) {
-            const v = data[row + b * dw] as number;
-            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
-              best = v;
-              at = row + b * dw;
-            }
-          }
-        }
-        maxima[out] = best;
-        indices[out++] = at - base;
-      }
-    }
-  }
-  return { values, indices: new NDArray(indices, [n, c, oh, ow]) };
-}
-
-/**
  * Max pooling as one Function (its node reads "MaxPool2d", and exporters read its `window`):
- * the forward gathers each window's first maximum, found in one pass; the backward
+ * the forward takes each window's first maximum and its index (ndarray's `windowMaxima`); the backward
  * scatter-adds the output gradient to those elements, with Variable ops, so it can be
  * differentiated again.
  */
@@ -182,7 +115,8 @@ class MaxPool2dFunction extends Function {
   }
 
   forward(x: NDArray): NDArray {
-    const { values, indices } = firstMaxima(x, this.window);
+    const { kernel, stride, padding, dilation } = this.window;
+    const [values, indices] = nd.windowMaxima(x, kernel, stride, padding, dilation);
     this.chosen = indices;
     return values;
   }
