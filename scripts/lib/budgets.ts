@@ -15,7 +15,8 @@ export const sizeBudgets: Record<string, number> = {
   "@zerograd/data": 5_000,
   "@zerograd/onnx": 6_000,
   // The kernels are embedded as base64; measured 9.5 kB whole with GEMM and maps, 13.5 kB
-  // once the float32 sums and im2col/col2im kernels landed, 14.9 kB with the bool maps.
+  // once the float32 sums and im2col/col2im kernels landed, 15.6 kB with the bool maps and
+  // window maxima.
   // engineInfo alone leaves them out.
   "@zerograd/wasm": 17_000,
 };
