@@ -38,26 +38,30 @@
 
 @inline function windows<T>(gather: bool, g: Geometry, image: usize, col: usize): void {
   const size = sizeof<T>();
+  // The geometry in locals: stores to col (or the image) could alias it, so field reads in the
+  // loops would be reloaded at every tap.
   const N = g.N, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW;
-  const tapStep = g.DW * g.sW;
+  const SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, DH = g.DH, DW = g.DW, OH = g.OH, OW = g.OW;
+  const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
+  const tapStep = DW * sW;
   let i: usize = col;
   for (let n = 0; n < N; n++) {
-    for (let oh = 0; oh < g.OH; oh++) {
-      const h0 = oh * g.SH - g.PH;
-      const khLo = firstInside(h0, g.DH);
-      const khHi = max(khLo, endInside(h0, g.DH, H, KH));
-      for (let ow = 0; ow < g.OW; ow++) {
-        const w0 = ow * g.SW - g.PW;
-        const kwLo = firstInside(w0, g.DW);
-        const kwHi = max(kwLo, endInside(w0, g.DW, W, KW));
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * SH - PH;
+      const khLo = firstInside(h0, DH);
+      const khHi = max(khLo, endInside(h0, DH, H, KH));
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * SW - PW;
+        const kwLo = firstInside(w0, DW);
+        const kwHi = max(kwLo, endInside(w0, DW, W, KW));
         for (let c = 0; c < C; c++) {
-          const base = n * g.sN + c * g.sC + w0 * g.sW;
+          const base = n * sN + c * sC + w0 * sW;
           for (let kh = 0; kh < KH; kh++, i += <usize>KW * size) {
             if (kh < khLo || kh >= khHi) {
               if (gather) for (let kw = 0; kw < KW; kw++) store<T>(i + <usize>kw * size, <T>0);
               continue;
             }
-            let at = image + <usize>(base + (h0 + kh * g.DH) * g.sH + kwLo * tapStep) * size;
+            let at = image + <usize>(base + (h0 + kh * DH) * sH + kwLo * tapStep) * size;
             if (gather) {
               for (let kw = 0; kw < kwLo; kw++) store<T>(i + <usize>kw * size, <T>0);
               for (let kw = kwLo; kw < kwHi; kw++, at += <usize>tapStep * size) {
@@ -97,39 +101,44 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
  * skipped; every window holds a real tap (the caller checks).
  */
 @inline function maxima<T>(g: Geometry, image: usize, values: usize, indices: usize): void {
+  // The geometry in locals: stores to values and indices could alias it, so field reads in the
+  // loops would be reloaded at every tap.
+  const N = g.N, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW;
+  const PH = g.PH, PW = g.PW, DH = g.DH, DW = g.DW, OH = g.OH, OW = g.OW;
+  const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
   const size = sizeof<T>();
   let out: usize = 0;
-  for (let n = 0; n < g.N; n++) {
-    for (let c = 0; c < g.C; c++) {
-      const plane = n * g.sN + c * g.sC;
-      const flatPlane = (n * g.C + c) * g.H * g.W;
-      for (let oh = 0; oh < g.OH; oh++) {
-        const h0 = oh * g.SH - g.PH;
-        const khLo = firstInside(h0, g.DH);
-        const khHi = endInside(h0, g.DH, g.H, g.KH);
-        for (let ow = 0; ow < g.OW; ow++) {
-          const w0 = ow * g.SW - g.PW;
-          const kwLo = firstInside(w0, g.DW);
-          const kwHi = endInside(w0, g.DW, g.W, g.KW);
-          let bestY = h0 + khLo * g.DH;
-          let bestX = w0 + kwLo * g.DW;
-          let best = load<T>(image + <usize>(plane + bestY * g.sH + bestX * g.sW) * size);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = n * sN + c * sC;
+      const flatPlane = (n * C + c) * H * W;
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = oh * SH - PH;
+        const khLo = firstInside(h0, DH);
+        const khHi = endInside(h0, DH, H, KH);
+        for (let ow = 0; ow < OW; ow++) {
+          const w0 = ow * SW - PW;
+          const kwLo = firstInside(w0, DW);
+          const kwHi = endInside(w0, DW, W, KW);
+          const bestY = h0 + khLo * DH;
+          const bestX = w0 + kwLo * DW;
+          let best = load<T>(image + <usize>(plane + bestY * sH + bestX * sW) * size);
+          let bestAt = flatPlane + bestY * W + bestX;
           for (let kh = khLo; kh < khHi; kh++) {
-            const y = h0 + kh * g.DH;
-            const row = plane + y * g.sH;
+            const y = h0 + kh * DH;
+            const row = plane + y * sH;
             for (let kw = kwLo; kw < kwHi; kw++) {
-              const x = w0 + kw * g.DW;
-              const v = load<T>(image + <usize>(row + x * g.sW) * size);
-              // The first tap seeds the search; a NaN then holds its place.
-              if (v > best || (v != v && best == best)) {
-                best = v;
-                bestY = y;
-                bestX = x;
-              }
+              const x = w0 + kw * DW;
+              const v = load<T>(image + <usize>(row + x * sW) * size);
+              // The first tap seeds the search; a NaN then holds its place. Selects, not
+              // branches: which tap wins is data, and mispredicted jumps cost more than the taps.
+              const wins: bool = (v > best) | ((v != v) & (best == best));
+              best = select<T>(v, best, wins);
+              bestAt = select<i32>(flatPlane + y * W + x, bestAt, wins);
             }
           }
           store<T>(values + out * size, best);
-          store<i32>(indices + out * 4, flatPlane + bestY * g.W + bestX);
+          store<i32>(indices + out * 4, bestAt);
           out++;
         }
       }
