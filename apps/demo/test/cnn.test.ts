@@ -7,23 +7,23 @@ import { DigitCnn } from "../src/commands/cnn";
 import { shiftDigits } from "../src/mnist-data";
 import { lastJson, readSvg, run, tempFolder } from "./run";
 
+/** A small CNN trained for one epoch: the command line both training tests run. */
+const TRAIN_ONE_EPOCH = [
+  "cnn",
+  "--epochs",
+  "1",
+  "--channels",
+  "4,8",
+  "--batch-size",
+  "64",
+  "--lr",
+  "0.005",
+];
+
 describe("cnn command", () => {
   it("trains a small CNN one epoch above 0.9, saves weights predict reloads, and curves", async () => {
     const out = tempFolder();
-    const result = await run(
-      "cnn",
-      "--epochs",
-      "1",
-      "--channels",
-      "4,8",
-      "--batch-size",
-      "64",
-      "--lr",
-      "0.005",
-      "--out",
-      out,
-      "--json",
-    );
+    const result = await run(...TRAIN_ONE_EPOCH, "--out", out, "--json");
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.lines[0]).toContain("CNN conv3x3(4)-bn-pool-conv3x3(8)-bn-pool-linear(10)");
@@ -74,22 +74,7 @@ describe("cnn --export-onnx and predict --onnx", () => {
   it("exports the trained CNN (eval batch norm), and onnxruntime gives zerograd's predictions", async () => {
     const out = tempFolder();
     const file = join(out, "cnn.onnx");
-    const trained = await run(
-      "cnn",
-      "--epochs",
-      "1",
-      "--channels",
-      "4,8",
-      "--batch-size",
-      "64",
-      "--lr",
-      "0.005",
-      "--out",
-      out,
-      "--export-onnx",
-      file,
-      "--json",
-    );
+    const trained = await run(...TRAIN_ONE_EPOCH, "--out", out, "--export-onnx", file, "--json");
     expect(trained.status).toBe(0);
     expect(trained.stdout).toMatch(/exported .*cnn\.onnx \(ONNX, [\d,]+ bytes; predict --weights /);
     expect((lastJson(trained).files as Record<string, string>).onnx).toBe(file);
