@@ -394,16 +394,7 @@ export function createWasmEngine(
     const op = binary ?? unary;
     if (op === undefined || size === 0) return false;
     if (unary !== undefined && size === 8 && unary >= FLOAT32_ONLY) return false;
-    let total = 1;
-    for (const d of shape) total *= d;
-    if (total < thresholds.map || total === 0) return false;
     for (const x of inputs) if (floatKind(x.data) !== size) return false;
-    const layout = loopNest(shape, inputs);
-    if (layout === undefined) return false;
-    const { dims, strides } = layout;
-    arena.reset();
-    const pointers = copyOperands(inputs, dims, strides);
-    const outAt = arena.take(total * size);
     const kernel: KernelName =
       binary !== undefined
         ? size === 4
@@ -412,25 +403,54 @@ export function createWasmEngine(
         : size === 4
           ? "unaryF32"
           : "unaryF64";
-    // Split the outermost axis (whose chunks are contiguous runs of the output).
-    const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
     // Only compute-bound maps gain from a second thread: the copies in and out, on this thread,
     // bound the arithmetic ones (pnpm bench: [1000,1000]+[1000] into out took 0.99 ms split in
     // two, 0.39 ms on one thread).
     const computeBound = unary !== undefined && unary >= FLOAT32_ONLY;
-    const parts = threads > 1 && computeBound && total >= thresholds.splitMap ? threads : 1;
+    return runMap(kernel, [op], shape, out, inputs, outOffset, computeBound);
+  }
+
+  /**
+   * Runs a map kernel whose arguments are `head`, the loop nest's three extents, the output's
+   * address, then each operand's address and three strides; false (nothing done) below the size
+   * threshold or for a nest the kernels cannot walk. With `split`, a large map is shared between
+   * the threads along its outermost axis (whose chunks are contiguous runs of the output).
+   */
+  function runMap(
+    kernel: KernelName,
+    head: readonly number[],
+    shape: readonly number[],
+    out: TypedArray,
+    operands: readonly StridedOperand[],
+    outOffset: number,
+    split: boolean,
+  ): boolean {
+    let total = 1;
+    for (const d of shape) total *= d;
+    if (total < thresholds.map || total === 0) return false;
+    const layout = loopNest(shape, operands);
+    if (layout === undefined) return false;
+    const { dims, strides } = layout;
+    arena.reset();
+    const pointers = copyOperands(operands, dims, strides);
+    const outBytes = out.BYTES_PER_ELEMENT;
+    const outAt = arena.take(total * outBytes);
+    const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
+    const parts = split && threads > 1 && total >= thresholds.splitMap ? threads : 1;
     const outerStride = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
     const jobs = chunks(dims[axis] as number, parts, axis === 2 ? 4 : 1).map(([start, end]) => {
       const n = dims.map((d, a) => (a === axis ? end - start : d));
-      const args = [op, ...n, outAt + start * outerStride * size];
-      inputs.forEach((_, j) => {
+      const args = [...head, ...n, outAt + start * outerStride * outBytes];
+      operands.forEach((x, j) => {
         const st = strides[j] as number[];
-        args.push((pointers[j] as number) + start * (st[axis] as number) * size, ...st);
+        const at =
+          (pointers[j] as number) + start * (st[axis] as number) * x.data.BYTES_PER_ELEMENT;
+        args.push(at, ...st);
       });
       return { kernel, args } as Job;
     });
     run(jobs);
-    out.set(view(memory, out as FloatArray, outAt, total), outOffset);
+    out.set(view(memory, out as FloatArray | Uint8Array, outAt, total), outOffset);
     return true;
   }
 
@@ -480,31 +500,7 @@ export function createWasmEngine(
       head = [binaryOp, boolFirst ? 1 : 0];
       operands = [x, m];
     } else return false;
-    let total = 1;
-    for (const d of shape) total *= d;
-    if (total < thresholds.map) return false;
-    const layout = loopNest(shape, operands);
-    if (layout === undefined) return false;
-    const { dims, strides } = layout;
-    arena.reset();
-    const [xAt, yAt] = copyOperands(operands, dims, strides) as [number, number];
-    const outAt = arena.take(total * out.BYTES_PER_ELEMENT);
-    run([
-      {
-        kernel,
-        args: [
-          ...head,
-          ...dims,
-          outAt,
-          xAt,
-          ...(strides[0] as number[]),
-          yAt,
-          ...(strides[1] as number[]),
-        ],
-      },
-    ]);
-    out.set(view(memory, out as FloatArray | Uint8Array, outAt, total), outOffset);
-    return true;
+    return runMap(kernel, head, shape, out, operands, outOffset, false);
   }
 }
 

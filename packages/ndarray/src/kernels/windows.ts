@@ -164,9 +164,9 @@ export function windowMaxima(
 
 /**
  * Per output row (or column) o of a window walk: the first input row of its window, and the
- * range [first, end) of its taps inside the image, as flat triples.
+ * range [first, end) of its taps inside the image, as flat triples (empty when first >= end).
  */
-function tapRanges(
+export function tapRanges(
   count: number,
   stride: number,
   pad: number,

@@ -1,7 +1,7 @@
 import { allocate } from "../dtype";
 import { ShapeError } from "../errors";
 import { engine } from "../kernels/engine";
-import type { WindowGeometry } from "../kernels/windows";
+import { tapRanges, type WindowGeometry } from "../kernels/windows";
 import { NDArray } from "../ndarray";
 import { formatShape, shapesEqual } from "../shape";
 import { astype, contiguous } from "./copy";
@@ -175,14 +175,12 @@ export function windowMaxima(
 ): [NDArray, NDArray] {
   checkArray(x, "windowMaxima");
   const g = geometry("windowMaxima", x.shape, kernelSize, stride, pad, dilation);
-  for (const [axis, count, s, p, d, k, size] of [
-    ["row", g.OH, g.SH, g.PH, g.DH, g.KH, g.H],
-    ["column", g.OW, g.SW, g.PW, g.DW, g.KW, g.W],
+  for (const [axis, ranges] of [
+    ["row", tapRanges(g.OH, g.SH, g.PH, g.DH, g.KH, g.H)],
+    ["column", tapRanges(g.OW, g.SW, g.PW, g.DW, g.KW, g.W)],
   ] as const) {
-    for (let o = 0; o < count; o++) {
-      const from = o * s - p;
-      const first = from >= 0 ? 0 : Math.ceil(-from / d);
-      if (from + first * d >= size || first >= k) {
+    for (let o = 0; 3 * o < ranges.length; o++) {
+      if ((ranges[3 * o + 1] as number) >= (ranges[3 * o + 2] as number)) {
         throw new ShapeError(
           `windowMaxima: window ${axis} ${o} lies entirely in the padding (input ${formatShape(x.shape)}, kernel ${formatShape([g.KH, g.KW])}, stride ${formatShape([g.SH, g.SW])}, pad ${formatShape([g.PH, g.PW])}, dilation ${formatShape([g.DH, g.DW])})`,
         );

@@ -215,22 +215,16 @@ export function scatterAdd(
   const outer = shapeSize(base.slice(0, ax));
   const inner = shapeSize(base.slice(ax + 1));
   // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
-  const combine =
-    dtype === "bool" ? (u: number, v: number) => u | v : (u: number, v: number) => u + v;
-  if (outer === 1 && inner === 1 && dtype !== "bool") {
-    // The flat scatter (a pooling's or an embedding's gradient): one element per index.
-    for (let p = 0; p < picks.length; p++) {
-      const to = picks[p] as number;
-      out[to] = (out[to] as number) + (src[start + p] as number);
-    }
-    return new NDArray(out, target.shape);
-  }
+  const logical = dtype === "bool";
   for (let o = 0; o < outer; o++) {
     for (let p = 0; p < picks.length; p++) {
       const to = (o * length + (picks[p] as number)) * inner;
       const from = start + (o * picks.length + p) * inner;
-      for (let i = 0; i < inner; i++)
-        out[to + i] = combine(out[to + i] as number, src[from + i] as number);
+      for (let i = 0; i < inner; i++) {
+        const u = out[to + i] as number;
+        const v = src[from + i] as number;
+        out[to + i] = logical ? u | v : u + v;
+      }
     }
   }
   return new NDArray(out, target.shape);

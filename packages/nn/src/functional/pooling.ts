@@ -5,7 +5,6 @@ import {
   expandDims,
   Function,
   im2col,
-  isGradEnabled,
   mean,
   reshape,
   scatterAdd,
@@ -100,8 +99,8 @@ function batched(x: Variable, op: string) {
 /**
  * Max pooling as one Function (its node reads "MaxPool2d", and exporters read its `window`):
  * the forward takes each window's first maximum and its index (ndarray's `windowMaxima`); the backward
- * scatter-adds the output gradient to those elements: with Variable ops under createGraph, so it
- * can be differentiated again, else in one loop on raw arrays.
+ * scatter-adds the output gradient to those elements, with Variable ops, so it can be
+ * differentiated again.
  */
 class MaxPool2dFunction extends Function {
   /** int32 [N, C, OH, OW]: the flat input index each output took. */
@@ -122,28 +121,10 @@ class MaxPool2dFunction extends Function {
     return values;
   }
 
-  backward(gy: Variable): Variable | NDArray {
+  backward(gy: Variable): Variable {
     const x = this.inputs[0] as Variable;
-    const chosen = this.chosen as NDArray;
-    if (!isGradEnabled()) {
-      // The same scatter on raw arrays, in the same order: the recorded one copies its zero
-      // target and checks every index, which the forward already guarantees.
-      const grad = nd.zeros([x.size], gy.dtype);
-      const into = grad.data;
-      const g = nd.contiguous(gy.data);
-      const from = g.data;
-      const at = chosen.data as Int32Array;
-      for (let i = 0; i < at.length; i++) {
-        const to = at[i] as number;
-        into[to] = (into[to] as number) + (from[g.offset + i] as number);
-      }
-      return nd.reshape(grad, x.shape);
-    }
-    const flat = scatterAdd(
-      nd.zeros([x.size], gy.dtype),
-      nd.reshape(chosen, [-1]),
-      reshape(gy, [-1]),
-    );
+    const chosen = nd.reshape(this.chosen as NDArray, [-1]);
+    const flat = scatterAdd(nd.zeros([x.size], gy.dtype), chosen, reshape(gy, [-1]));
     return reshape(flat, x.shape);
   }
 }
