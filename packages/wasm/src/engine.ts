@@ -84,7 +84,7 @@ export interface Kernels extends Record<KernelName, Kernel> {
  */
 class Arena {
   private top = ARENA_BASE;
-  constructor(private readonly memory: WasmMemory) {}
+  constructor(readonly memory: WasmMemory) {}
 
   reset(): void {
     this.top = ARENA_BASE;
@@ -102,24 +102,26 @@ class Arena {
   /** Copies `length` elements of `data` from `offset` in, returning their address. */
   copyIn(data: FloatArray | Uint8Array, offset: number, length: number): number {
     const at = this.take(length * data.BYTES_PER_ELEMENT);
-    view(this.memory, data, at, length).set(data.subarray(offset, offset + length));
+    this.view(data, at, length).set(data.subarray(offset, offset + length));
     return at;
+  }
+
+  /** `length` elements of `like`'s type at `at`, as a view of the memory. */
+  view<T extends FloatArray | Uint8Array>(like: T, at: number, length: number): T {
+    const buffer = this.memory.buffer;
+    if (like instanceof Float32Array) return new Float32Array(buffer, at, length) as T;
+    if (like instanceof Float64Array) return new Float64Array(buffer, at, length) as T;
+    return new Uint8Array(buffer, at, length) as T;
+  }
+
+  /** `length` int32s at `at`, as a view of the memory. */
+  int32s(at: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, at, length);
   }
 
   get bytes(): number {
     return this.memory.buffer.byteLength;
   }
-}
-
-function view<T extends FloatArray | Uint8Array>(
-  memory: WasmMemory,
-  like: T,
-  at: number,
-  length: number,
-): T {
-  if (like instanceof Float32Array) return new Float32Array(memory.buffer, at, length) as T;
-  if (like instanceof Float64Array) return new Float64Array(memory.buffer, at, length) as T;
-  return new Uint8Array(memory.buffer, at, length) as T;
 }
 
 function floatKind(a: TypedArray): 4 | 8 | 0 {
@@ -149,24 +151,50 @@ export interface WasmEngine extends Engine {
   readonly state: WasmEngineState;
 }
 
+/** A memory with the kernels instantiated over it. */
+export interface KernelMemory {
+  readonly memory: WasmMemory;
+  readonly kernels: Kernels;
+}
+
+/** Where a call runs: a memory's kernels, its arena, and how jobs over it are run. */
+interface Workspace {
+  readonly arena: Arena;
+  readonly kernels: Kernels;
+  run(jobs: readonly Job[]): void;
+}
+
 /**
  * The WebAssembly engine: GEMM and the common float maps run in SIMD kernels (split across the
  * pool's threads when large); every other call goes to the JavaScript engine, the reference.
+ *
+ * With a pool, `own` is a plain memory of this thread's and `pooled` the memory the workers
+ * share: a call runs on `own` unless it is split. Copies into and out of a shared memory are
+ * two to three times slower (V8 copies it word by word), which cost the demo's CNN step more
+ * than its split products gained, so only split work pays for them.
  */
 export function createWasmEngine(
-  memory: WasmMemory,
-  kernels: Kernels,
-  pool: Pool | undefined,
+  own: KernelMemory,
+  pooled?: KernelMemory & { readonly pool: Pool },
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): WasmEngine {
-  const arena = new Arena(memory);
-  const threads = pool?.size ?? 1;
-  const run = (jobs: Job[]) => {
-    if (jobs.length === 1 || pool === undefined) {
-      for (const job of jobs) kernels[job.kernel](...job.args);
-    } else pool.run(jobs);
-  };
+  const threads = pooled?.pool.size ?? 1;
   if (ARENA_BASE < CONTROL_BASE + 256 * threads) throw new RangeError("too many threads");
+  const local: Workspace = {
+    arena: new Arena(own.memory),
+    kernels: own.kernels,
+    run(jobs) {
+      for (const job of jobs) own.kernels[job.kernel](...job.args);
+    },
+  };
+  const shared: Workspace | undefined = pooled && {
+    arena: new Arena(pooled.memory),
+    kernels: pooled.kernels,
+    run: (jobs) => pooled.pool.run(jobs),
+  };
+  /** The workspace of a call shared among `parts` threads. */
+  const workspace = (parts: number): Workspace => (parts > 1 && shared) || local;
+  const { arena, kernels } = local;
 
   const gemm: GemmKernel = (m, n, k, a, b, out, outOffset) => {
     const size = floatKind(out);
@@ -195,29 +223,30 @@ export function createWasmEngine(
       jsEngine.gemm(m, n, k, a, b, out, outOffset);
       return;
     }
-    arena.reset();
-    const aAt = arena.copyIn(a.data as FloatArray, a.offset, aLength);
-    const bAt = arena.copyIn(b.data as FloatArray, b.offset, bLength);
-    const cAt = arena.take(m * n * size);
+    const parts = threads > 1 && m * n * k >= thresholds.splitGemm ? threads : 1;
+    const ws = workspace(parts);
+    ws.arena.reset();
+    const aAt = ws.arena.copyIn(a.data as FloatArray, a.offset, aLength);
+    const bAt = ws.arena.copyIn(b.data as FloatArray, b.offset, bLength);
+    const cAt = ws.arena.take(m * n * size);
     const kernel = size === 4 ? "sgemm" : "dgemm";
     const nr = size === 4 ? NR32 : NR32 / 2;
-    const parts = threads > 1 && m * n * k >= thresholds.splitGemm ? threads : 1;
     // Split the longer side of C, in whole register tiles.
     const byRows = m >= n;
     const jobs = chunks(byRows ? m : n, parts, byRows ? MR : nr).map(([start, end]) => {
       const [i0, i1, j0, j1] = byRows ? [start, end, 0, n] : [0, m, start, end];
-      const work = arena.take(kernels.gemmWorkBytes(j1 - j0, size));
+      const work = ws.arena.take(ws.kernels.gemmWorkBytes(j1 - j0, size));
       const args = [k, aAt, a.rowStride, a.colStride, bAt, b.rowStride, b.colStride, cAt, n];
       return { kernel, args: [...args, i0, i1, j0, j1, work] } as Job;
     });
-    run(jobs);
-    out.set(view(memory, out as FloatArray, cAt, m * n), outOffset);
+    ws.run(jobs);
+    out.set(ws.arena.view(out as FloatArray, cAt, m * n), outOffset);
   };
 
   return {
     name: "wasm",
     get state() {
-      return { threads, memoryBytes: arena.bytes };
+      return { threads, memoryBytes: arena.bytes + (shared?.arena.bytes ?? 0) };
     },
     map(fn, shape, out, inputs, outOffset = 0) {
       if (
@@ -268,12 +297,12 @@ export function createWasmEngine(
     if (mode === "im2col") {
       const colAt = arena.take(col.length * size);
       kernel(1, geometryAt, imageAt, colAt);
-      col.set(view(memory, col as FloatArray, colAt, col.length));
+      col.set(arena.view(col as FloatArray, colAt, col.length));
     } else {
       const colAt = arena.copyIn(col as FloatArray, 0, col.length);
       kernel(0, geometryAt, imageAt, colAt);
       const spanAt = imageAt - (imageOffset - low) * size;
-      image.set(view(memory, image as FloatArray, spanAt, span), low);
+      image.set(arena.view(image as FloatArray, spanAt, span), low);
     }
     return true;
   }
@@ -301,23 +330,25 @@ export function createWasmEngine(
     if (span > 2 * g.N * g.C * g.H * g.W + 64) return undefined;
     arena.reset();
     const geometryAt = arena.take(18 * 4);
-    new Int32Array(memory.buffer, geometryAt, 18).set([
-      g.N,
-      g.C,
-      g.H,
-      g.W,
-      g.KH,
-      g.KW,
-      g.SH,
-      g.SW,
-      g.PH,
-      g.PW,
-      g.DH,
-      g.DW,
-      g.OH,
-      g.OW,
-      ...imageStrides,
-    ]);
+    arena
+      .int32s(geometryAt, 18)
+      .set([
+        g.N,
+        g.C,
+        g.H,
+        g.W,
+        g.KH,
+        g.KW,
+        g.SH,
+        g.SW,
+        g.PH,
+        g.PW,
+        g.DH,
+        g.DW,
+        g.OH,
+        g.OW,
+        ...imageStrides,
+      ]);
     const imageAt = arena.copyIn(image, low, span) + (imageOffset - low) * image.BYTES_PER_ELEMENT;
     return { geometryAt, imageAt, low, span };
   }
@@ -339,8 +370,8 @@ export function createWasmEngine(
     const indicesAt = arena.take(indices.length * 4);
     const kernel = size === 4 ? kernels.windowMaxF32 : kernels.windowMaxF64;
     kernel(staged.geometryAt, staged.imageAt, valuesAt, indicesAt);
-    values.set(view(memory, values as FloatArray, valuesAt, values.length));
-    indices.set(new Int32Array(memory.buffer, indicesAt, indices.length));
+    values.set(arena.view(values as FloatArray, valuesAt, values.length));
+    indices.set(arena.int32s(indicesAt, indices.length));
     return true;
   }
 
@@ -376,7 +407,7 @@ export function createWasmEngine(
     const xAt = arena.copyIn(x.data, xLow, xHigh - xLow + 1) + (x.offset - xLow) * 4;
     const accAt = arena.copyIn(acc, 0, aHigh + 1);
     kernels.sumF32(...dims, xAt, ...xStrides, accAt, ...aStrides);
-    acc.set(view(memory, acc, accAt, aHigh + 1) as Float64Array);
+    acc.set(arena.view(acc, accAt, aHigh + 1));
     return true;
   }
 
@@ -431,12 +462,13 @@ export function createWasmEngine(
     const layout = loopNest(shape, operands);
     if (layout === undefined) return false;
     const { dims, strides } = layout;
-    arena.reset();
-    const pointers = copyOperands(operands, dims, strides);
-    const outBytes = out.BYTES_PER_ELEMENT;
-    const outAt = arena.take(total * outBytes);
     const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
     const parts = split && threads > 1 && total >= thresholds.splitMap ? threads : 1;
+    const ws = workspace(parts);
+    ws.arena.reset();
+    const pointers = copyOperands(ws.arena, operands, dims, strides);
+    const outBytes = out.BYTES_PER_ELEMENT;
+    const outAt = ws.arena.take(total * outBytes);
     const outerStride = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
     const jobs = chunks(dims[axis] as number, parts, axis === 2 ? 4 : 1).map(([start, end]) => {
       const n = dims.map((d, a) => (a === axis ? end - start : d));
@@ -449,13 +481,14 @@ export function createWasmEngine(
       });
       return { kernel, args } as Job;
     });
-    run(jobs);
-    out.set(view(memory, out as FloatArray | Uint8Array, outAt, total), outOffset);
+    ws.run(jobs);
+    out.set(ws.arena.view(out as FloatArray | Uint8Array, outAt, total), outOffset);
     return true;
   }
 
   /** Copies each operand's span over the loop nest in, returning their addresses. */
   function copyOperands(
+    into: Arena,
     inputs: readonly StridedOperand[],
     dims: readonly number[],
     strides: readonly number[][],
@@ -463,7 +496,7 @@ export function createWasmEngine(
     return inputs.map((x, j) => {
       const st = strides[j] as number[];
       const length = 1 + dims.reduce((s, d, axis) => s + (d - 1) * (st[axis] as number), 0);
-      return arena.copyIn(x.data as FloatArray | Uint8Array, x.offset, length);
+      return into.copyIn(x.data as FloatArray | Uint8Array, x.offset, length);
     });
   }
 

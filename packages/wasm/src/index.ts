@@ -2,12 +2,13 @@ import { engine, jsEngine, setEngine } from "@zerograd/ndarray";
 import {
   createWasmEngine,
   DEFAULT_THRESHOLDS,
+  type KernelMemory,
   type Kernels,
   type Thresholds,
   type WasmEngine,
 } from "./engine";
 import { kernels as kernelsBase64 } from "./generated/kernels";
-import { host } from "./host";
+import { host, type WasmModule } from "./host";
 import { coreCount, threadsUnavailable } from "./platform";
 import { Pool } from "./pool";
 
@@ -103,6 +104,21 @@ export interface LoadedWasm {
   stop(): void;
 }
 
+/** The kernels (a module, or its bytes) instantiated over a new memory. */
+async function instantiate(
+  code: WasmModule | Uint8Array<ArrayBuffer>,
+  shared: boolean,
+): Promise<KernelMemory> {
+  const module = code instanceof Uint8Array ? await host.WebAssembly.compile(code) : code;
+  const memory = new host.WebAssembly.Memory({
+    initial: INITIAL_PAGES,
+    maximum: MAXIMUM_PAGES,
+    ...(shared ? { shared: true } : {}),
+  });
+  const instance = await host.WebAssembly.instantiate(module, { env: { memory } });
+  return { memory, kernels: instance.exports as unknown as Kernels };
+}
+
 /** Compiles the kernels and starts the workers, without making the engine active. */
 export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm> {
   const asked = options.threads ?? coreCount();
@@ -111,19 +127,18 @@ export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm
   }
   const unavailable = asked > 1 ? threadsUnavailable() : undefined;
   const threads = unavailable === undefined ? asked : 1;
-  const shared = threads > 1;
   const bytes = decode(kernelsBase64);
-  const module = await host.WebAssembly.compile(shared ? bytes : unshared(bytes));
-  const memory = new host.WebAssembly.Memory({
-    initial: INITIAL_PAGES,
-    maximum: MAXIMUM_PAGES,
-    ...(shared ? { shared: true } : {}),
-  });
-  const instance = await host.WebAssembly.instantiate(module, { env: { memory } });
-  const kernels = instance.exports as unknown as Kernels;
-  const pool = shared ? await Pool.start(module, memory, kernels, threads) : undefined;
+  // This thread's memory is a plain one; with threads, the workers share a second memory.
+  const own = await instantiate(unshared(bytes), false);
+  let pooled: (KernelMemory & { pool: Pool }) | undefined;
+  if (threads > 1) {
+    const module = await host.WebAssembly.compile(bytes);
+    const { memory, kernels } = await instantiate(module, true);
+    pooled = { memory, kernels, pool: await Pool.start(module, memory, kernels, threads) };
+  }
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-  const engine = createWasmEngine(memory, kernels, pool, thresholds);
+  const engine = createWasmEngine(own, pooled, thresholds);
+  const pool = pooled?.pool;
   return {
     engine,
     ...(unavailable === undefined ? {} : { note: unavailable }),
