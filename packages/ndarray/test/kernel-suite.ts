@@ -7,7 +7,10 @@ import { type Engine, identity, setEngine, type WindowGeometry } from "../src/ke
 import { naiveGemm } from "../src/kernels/gemm";
 import { scalar } from "../src/kernels/scalar";
 
-/** A random strided operand over `shape`: its own buffer with gaps, sign flips and stride-0 axes. */
+/**
+ * A random strided operand over `shape`: its own buffer with the axes in a random memory order
+ * (a permuted view), gaps, sign flips and stride-0 axes.
+ */
 export const operandArb = (shape: number[]) =>
   fc
     .record({
@@ -18,11 +21,15 @@ export const operandArb = (shape: number[]) =>
       flips: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
       broadcast: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
       seed: fc.integer({ min: 1, max: 1 << 30 }),
+      order: fc.shuffledSubarray([...shape.keys()], {
+        minLength: shape.length,
+        maxLength: shape.length,
+      }),
     })
-    .map(({ gaps, flips, broadcast, seed }) => {
+    .map(({ gaps, flips, broadcast, seed, order }) => {
       const strides: number[] = new Array(shape.length).fill(0);
       let step = 1;
-      for (let d = shape.length - 1; d >= 0; d--) {
+      for (const d of [...order].reverse()) {
         if (broadcast[d]) continue;
         strides[d] = step * (gaps[d] as number);
         step *= (shape[d] as number) * (gaps[d] as number);
@@ -93,10 +100,7 @@ const geometryArb = fc
   .filter((g) => g.OH >= 1 && g.OW >= 1);
 
 /** The named float functions engines may run in their own kernels, with their arity. */
-const NAMED = Object.entries(scalar).filter(([name]) => name !== "identity") as [
-  string,
-  (...args: number[]) => number,
-][];
+const NAMED = Object.entries(scalar) as [string, (...args: number[]) => number][];
 /** Functions whose float32 results may differ from the reference by one rounding. */
 const ROUNDED_ONCE = new Set(["exp", "log", "tanh", "sigmoid"]);
 
@@ -313,6 +317,39 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
             }
           },
         ),
+        { numRuns: 300 },
+      );
+    });
+
+    it("map: copies and binary ops of permuted views (transposes), float32 and float64", () => {
+      // Longer axes than operandArb's, so that blocked transposes meet both full blocks and
+      // tails; the second operand is contiguous, the first a permuted view of its own buffer.
+      const permutedArb = fc
+        .array(fc.integer({ min: 1, max: 11 }), { minLength: 2, maxLength: 3 })
+        .chain((shape) =>
+          fc.tuple(fc.constant(shape), operandArb(shape), fc.boolean(), fc.boolean()),
+        );
+      fc.assert(
+        fc.property(permutedArb, ([shape, a, single, copy]) => {
+          const size = shape.reduce((p, q) => p * q, 1);
+          const data = single ? Float32Array.from(a.data) : a.data;
+          const x = { ...a, data };
+          const y = { data: single ? new Float32Array(size) : new Float64Array(size), offset: 0 };
+          y.data.forEach((_, i) => {
+            y.data[i] = (i % 7) - 3;
+          });
+          const yStrides = shape.map((_, d) => shape.slice(d + 1).reduce((p, q) => p * q, 1));
+          const out = single ? new Float32Array(size) : new Float64Array(size);
+          if (copy) get().map(identity, shape, out, [x], 0);
+          else get().map(scalar.sub, shape, out, [x, { ...y, strides: yStrides }], 0);
+          let flat = 0;
+          for (const index of indices(shape)) {
+            const value =
+              data[index.reduce((at, i, d) => at + i * (x.strides[d] as number), x.offset)];
+            const want = copy ? value : (value as number) - (y.data[flat] as number);
+            expect(out[flat++]).toBe(single ? Math.fround(want as number) : want);
+          }
+        }),
         { numRuns: 300 },
       );
     });

@@ -1,3 +1,4 @@
+export { gatherF32, gatherF64 } from "./gather";
 export { dgemm, gemmWorkBytes, sgemm } from "./gemm";
 export {
   binaryF32,

@@ -249,6 +249,11 @@ export function createWasmEngine(
       return { threads, memoryBytes: arena.bytes + (shared?.arena.bytes ?? 0) };
     },
     map(fn, shape, out, inputs, outOffset = 0) {
+      const [x] = inputs;
+      if (fn === scalar.identity && inputs.length === 1 && x !== undefined) {
+        if (!copyInWasm(shape, out, x, outOffset)) jsEngine.map(fn, shape, out, inputs, outOffset);
+        return;
+      }
       if (
         !mapInWasm(fn, shape, out, inputs, outOffset) &&
         !boolMapInWasm(fn, shape, out, inputs, outOffset)
@@ -467,6 +472,13 @@ export function createWasmEngine(
     const ws = workspace(parts);
     ws.arena.reset();
     const pointers = copyOperands(ws.arena, operands, dims, strides);
+    // An operand read across its runs (a permuted view) is first gathered into the nest's order.
+    operands.forEach((x, j) => {
+      const st = strides[j] as number[];
+      if (runs(st)) return;
+      pointers[j] = gather(ws, x.data as FloatArray, dims, pointers[j] as number, st);
+      strides[j] = [(dims[1] as number) * (dims[2] as number), dims[2] as number, 1];
+    });
     const outBytes = out.BYTES_PER_ELEMENT;
     const outAt = ws.arena.take(total * outBytes);
     const outerStride = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
@@ -483,6 +495,50 @@ export function createWasmEngine(
     });
     ws.run(jobs);
     out.set(ws.arena.view(out as FloatArray | Uint8Array, outAt, total), outOffset);
+    return true;
+  }
+
+  /**
+   * Gathers the elements of a nest read at `at` through `strides` into a new contiguous block
+   * of `ws`'s arena, returning its address.
+   */
+  function gather(
+    ws: Workspace,
+    like: FloatArray,
+    dims: readonly number[],
+    at: number,
+    strides: readonly number[],
+  ): number {
+    const total = (dims[0] as number) * (dims[1] as number) * (dims[2] as number);
+    const to = ws.arena.take(total * like.BYTES_PER_ELEMENT);
+    const kernel = like instanceof Float32Array ? ws.kernels.gatherF32 : ws.kernels.gatherF64;
+    kernel(...dims, at, ...strides, to);
+    return to;
+  }
+
+  /**
+   * A copy of a permuted float view (the layout change a reshape of a transposed array needs)
+   * in the gather kernel; false (nothing done) for other copies, which the JavaScript engine
+   * runs as contiguous runs already.
+   */
+  function copyInWasm(
+    shape: readonly number[],
+    out: TypedArray,
+    x: StridedOperand,
+    outOffset: number,
+  ): boolean {
+    const size = floatKind(out);
+    if (size === 0 || floatKind(x.data) !== size) return false;
+    let total = 1;
+    for (const d of shape) total *= d;
+    if (total < thresholds.map) return false;
+    const layout = loopNest(shape, [x]);
+    if (layout === undefined || runs(layout.strides[0] as number[])) return false;
+    const { dims, strides } = layout;
+    arena.reset();
+    const [at] = copyOperands(arena, [x], dims, strides) as [number];
+    const to = gather(local, x.data as FloatArray, dims, at, strides[0] as number[]);
+    out.set(arena.view(out as FloatArray, to, total), outOffset);
     return true;
   }
 
@@ -591,8 +647,9 @@ function reductionNest(
 
 /**
  * The loop nest of a map as three axes (outermost first) over which every input is read with
- * non-negative strides, the innermost 1 or 0; undefined when the layout does not fit that.
- * Adjacent axes merge when every operand (the contiguous output too) walks them as one.
+ * non-negative strides; a bool operand's innermost one is 1 or 0 (a float operand's may be any:
+ * it is gathered first); undefined when the layout does not fit that. Adjacent axes merge when
+ * every operand (the contiguous output too) walks them as one.
  */
 function loopNest(
   shape: readonly number[],
@@ -627,8 +684,14 @@ function loopNest(
     for (const st of strides) st.unshift(0);
   }
   if (dims.length > 3) return undefined;
-  for (const st of strides) {
-    if (st.some((s) => s < 0) || (st[2] !== 0 && st[2] !== 1)) return undefined;
+  for (const [j, st] of strides.entries()) {
+    if (st.some((s) => s < 0)) return undefined;
+    if (!runs(st) && floatKind((inputs[j] as StridedOperand).data) === 0) return undefined;
   }
   return { dims, strides };
+}
+
+/** Whether a nest's operand is read in runs (innermost stride 1) or repeats along them (0). */
+function runs(strides: readonly number[]): boolean {
+  return strides[2] === 0 || strides[2] === 1;
 }

@@ -18,6 +18,8 @@ export const KERNELS = [
   "withBoolF64",
   "windowMaxF32",
   "windowMaxF64",
+  "gatherF32",
+  "gatherF64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 export type Kernel = (...args: number[]) => void;
