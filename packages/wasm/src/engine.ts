@@ -531,7 +531,7 @@ export function createWasmEngine(
     if (size === 0 || floatKind(x.data) !== size) return false;
     let total = 1;
     for (const d of shape) total *= d;
-    if (total < thresholds.map) return false;
+    if (total < thresholds.map || total === 0) return false;
     const layout = loopNest(shape, [x]);
     if (layout === undefined || runs(layout.strides[0] as number[])) return false;
     const { dims, strides } = layout;
