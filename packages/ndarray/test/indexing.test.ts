@@ -264,11 +264,23 @@ describe("scatterAdd", () => {
     const target = arange(6).reshape([2, 3]).astype("float32");
     const values = arange(4).reshape([2, 2]).astype("float32");
     expectLayoutInvariant((t, v) => scatterAdd(t, [2, 0], v, 1), [target, values], "scatterAdd");
+    // The flat scatter (no axis) too, with repeated and negative indices.
+    expectLayoutInvariant(
+      (t, v) => scatterAdd(t, array([5, 0, -1, 5], "int32"), v.reshape([-1])),
+      [target, values],
+      "scatterAdd",
+    );
   });
 
   it("checks the shape of values and the indices", () => {
     expect(() => scatterAdd(zeros([3]), [0, 1], zeros([3]))).toThrow(ShapeError);
     expect(() => scatterAdd(zeros([3]), [3], zeros([1]))).toThrow(IndexError);
+    // A bad index after good ones: the target is left as it was, the message names the op.
+    const target = array([1, 2, 3]);
+    expect(() => scatterAdd(target, [0, 1, -4], array([5, 5, 5]))).toThrow(
+      /scatterAdd: index -4 is out of bounds for the flattened array with size 3 \(shape \[3\]\)/,
+    );
+    expect(target.toArray()).toEqual([1, 2, 3]);
     expect(() => scatterAdd(zeros([3]), array([0]), zeros([1]))).toThrow(DTypeError);
   });
 });

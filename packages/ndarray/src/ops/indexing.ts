@@ -1,4 +1,4 @@
-import { allocate, promoteTypes } from "../dtype";
+import { allocate, promoteTypes, type TypedArray } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
 import { NDArray } from "../ndarray";
 import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
@@ -110,14 +110,45 @@ function resolveIndices(
   const resolved = new Int32Array(indices.size);
   for (let i = 0; i < resolved.length; i++) {
     const v = given[start + i] as number;
-    if (v < -length || v >= length) {
-      throw new IndexError(
-        `${op}: index ${v} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
-      );
-    }
+    if (v < -length || v >= length) throw outOfBounds(op, v, length, axis, shape);
     resolved[i] = v < 0 ? v + length : v;
   }
   return resolved;
+}
+
+function outOfBounds(
+  op: string,
+  index: number,
+  length: number,
+  axis: number | undefined,
+  shape: readonly number[],
+): IndexError {
+  return new IndexError(
+    `${op}: index ${index} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
+  );
+}
+
+/**
+ * out[i] += src[start + p] for each (int32) index i = indices[p] into a flat `out` of
+ * `length`, negative ones from the end, each checked as it is read: the scatter of a flat
+ * `scatterAdd` (max pooling's backward) in one pass, without a resolved copy of the indices.
+ */
+function addAt(
+  out: TypedArray,
+  indices: NDArray,
+  length: number,
+  src: TypedArray,
+  start: number,
+  shape: readonly number[],
+): void {
+  const { data: given, start: first } = rowMajor(indices);
+  const count = indices.size;
+  for (let p = 0; p < count; p++) {
+    let i = given[first + p] as number;
+    if (i < -length || i >= length) throw outOfBounds("scatterAdd", i, length, undefined, shape);
+    if (i < 0) i += length;
+    out[i] = (out[i] as number) + (src[start + p] as number);
+  }
 }
 
 function toIndexArray(op: string, indices: NDArray | readonly number[] | number): NDArray {
@@ -208,14 +239,24 @@ export function scatterAdd(
       `scatterAdd: values of shape ${formatShape(values.shape)} do not match ${formatShape(expected)} (target ${formatShape(target.shape)}, indices ${formatShape(idx.shape)}, axis ${axis ?? "none"})`,
     );
   }
-  const picks = resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
   const dtype = promoteTypes(target.dtype, values.dtype);
+  // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
+  const logical = dtype === "bool";
+  if (flat && !logical) {
+    if (idx.dtype !== "int32") {
+      throw new DTypeError(`scatterAdd: indices must be int32, got ${idx.dtype}`);
+    }
+    // `out` is a copy: an index out of bounds throws before anything the caller sees changes.
+    const out = astype(target, dtype).data;
+    const { data: src, start } = rowMajor(values);
+    addAt(out, idx, length, src, start, target.shape);
+    return new NDArray(out, target.shape);
+  }
+  const picks = resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
   const out = astype(target, dtype).data;
   const { data: src, start } = rowMajor(values);
   const outer = shapeSize(base.slice(0, ax));
   const inner = shapeSize(base.slice(ax + 1));
-  // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
-  const logical = dtype === "bool";
   for (let o = 0; o < outer; o++) {
     for (let p = 0; p < picks.length; p++) {
       const to = (o * length + (picks[p] as number)) * inner;
