@@ -107,6 +107,11 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
   const PH = g.PH, PW = g.PW, DH = g.DH, DW = g.DW, OH = g.OH, OW = g.OW;
   const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
   const size = sizeof<T>();
+  // Windows ow in [simdLo, simdHi) lie inside the image's width: there, float32 windows go
+  // four at a time.
+  const simdLo = (PW + SW - 1) / SW;
+  const reach = W - 1 + PW - (KW - 1) * DW;
+  const simdHi = reach < 0 ? 0 : min(OW, reach / SW + 1);
   let out: usize = 0;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -117,6 +122,14 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
         const khLo = firstInside(h0, DH);
         const khHi = endInside(h0, DH, H, KH);
         for (let ow = 0; ow < OW; ow++) {
+          if (isFloat32<T>() && ow >= simdLo && ow + 4 <= simdHi) {
+            const rowAt = image + <usize>(plane + h0 * sH) * 4;
+            maxima4(rowAt, ow * SW - PW, khLo, khHi, DH, KW, DW, SW, sH, sW,
+              flatPlane + h0 * W + ow * SW - PW, W, values + out * 4, indices + out * 4);
+            out += 4;
+            ow += 3;
+            continue;
+          }
           const w0 = ow * SW - PW;
           const kwLo = firstInside(w0, DW);
           const kwHi = endInside(w0, DW, W, KW);
@@ -144,6 +157,72 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
       }
     }
   }
+}
+
+/** Whether T is f32 (a compile-time constant). */
+@inline function isFloat32<T>(): bool {
+  return isFloat<T>() && sizeof<T>() == 4;
+}
+
+/**
+ * Four float32 windows side by side, all inside the image's width: lane j is the window whose
+ * first column is w0 + j·SW. `row` is the address of image row h0 (taps kh in [khLo, khHi)
+ * lie inside the height), `at` the flat [N, C, H, W] index of (h0, w0). Same rule as the
+ * scalar loop: the first tap seeds each lane, a later one wins when greater, or NaN over a
+ * number.
+ */
+@inline function maxima4(
+  row: usize,
+  w0: i32,
+  khLo: i32,
+  khHi: i32,
+  DH: i32,
+  KW: i32,
+  DW: i32,
+  SW: i32,
+  sH: i32,
+  sW: i32,
+  at: i32,
+  W: i32,
+  values: usize,
+  indices: usize,
+): void {
+  const step = SW * sW;
+  const lanes = i32x4(0, SW, 2 * SW, 3 * SW);
+  let best = f32x4.splat(0);
+  let bestAt = i32x4.splat(0);
+  for (let kh = khLo; kh < khHi; kh++) {
+    const y = kh * DH;
+    for (let kw = 0; kw < KW; kw++) {
+      const x = w0 + kw * DW;
+      const p = row + <usize>(y * sH + x * sW) * 4;
+      let v: v128;
+      if (step == 1) v = v128.load(p);
+      // Reads one element past the last lane's: the staged image is followed by the outputs.
+      else if (step == 2) v = v128.shuffle<f32>(v128.load(p), v128.load(p + 16), 0, 2, 4, 6);
+      else {
+        const s = <usize>step * 4;
+        v = f32x4.splat(load<f32>(p));
+        v = f32x4.replace_lane(v, 1, load<f32>(p + s));
+        v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * s));
+        v = f32x4.replace_lane(v, 3, load<f32>(p + 3 * s));
+      }
+      const index = i32x4.add(i32x4.splat(at + y * W + kw * DW), lanes);
+      if (kh == khLo && kw == 0) {
+        best = v;
+        bestAt = index;
+        continue;
+      }
+      const wins = v128.or(
+        f32x4.gt(v, best),
+        v128.and(f32x4.ne(v, v), f32x4.eq(best, best)),
+      );
+      best = v128.bitselect(v, best, wins);
+      bestAt = v128.bitselect(index, bestAt, wins);
+    }
+  }
+  v128.store(values, best);
+  v128.store(indices, bestAt);
 }
 
 /** Max pooling of float32 data; `geometry` points at 18 i32s (Geometry). */
