@@ -44,6 +44,11 @@
   const SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, DH = g.DH, DW = g.DW, OH = g.OH, OW = g.OW;
   const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
   const tapStep = DW * sW;
+  // The vector path below: rows of three adjacent taps.
+  const rows3 = KW == 3 && DW == 1 && sW == 1;
+  const rowStep = DH * sH * 4;
+  const firstThree = i32x4(-1, -1, -1, 0);
+  const colEnd = col + <usize>N * OH * OW * C * KH * KW * size;
   let i: usize = col;
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -54,6 +59,20 @@
         const w0 = ow * SW - PW;
         const kwLo = firstInside(w0, DW);
         const kwHi = max(kwLo, endInside(w0, DW, W, KW));
+        if (isFloat32<T>() && rows3 && khLo == 0 && khHi == KH && kwLo == 0 && kwHi == 3 && i + 16 <= colEnd) {
+          // A window inside the image, three taps wide over a contiguous row: one vector per
+          // (c, kh) row of taps. A gather's fourth lane lands on the next row's first tap and is
+          // rewritten by it; a scatter adds zero there.
+          let row = image + <usize>(n * sN + h0 * sH + w0) * 4;
+          for (let c = 0; c < C; c++, row += <usize>sC * 4) {
+            let at = row;
+            for (let kh = 0; kh < KH; kh++, i += 12, at += <usize>rowStep) {
+              if (gather) v128.store(i, v128.load(at));
+              else v128.store(at, f32x4.add(v128.load(at), v128.and(v128.load(i), firstThree)));
+            }
+          }
+          continue;
+        }
         for (let c = 0; c < C; c++) {
           const base = n * sN + c * sC + w0 * sW;
           for (let kh = 0; kh < KH; kh++, i += <usize>KW * size) {
