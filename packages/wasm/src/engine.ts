@@ -66,6 +66,13 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 /** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
 const MR = 4;
 const NR32 = 8;
+/** Outputs up to this many elements may be computed transposed (see `gemm`). */
+const SWAP_OUTPUT = 1 << 14;
+
+/** Elements of an [m, n] output rounded up to whole register tiles. */
+function tiled(m: number, n: number, nr: number): number {
+  return Math.ceil(m / MR) * MR * Math.ceil(n / nr) * nr;
+}
 /** Reduced innermost runs up to this long are walked outermost (as ndarray's engine does). */
 const SHORT_REDUCTION = 16;
 /** Bytes reserved below the arena: the pool's control words. */
@@ -231,16 +238,30 @@ export function createWasmEngine(
     const cAt = ws.arena.take(m * n * size);
     const kernel = size === 4 ? "sgemm" : "dgemm";
     const nr = size === 4 ? NR32 : NR32 / 2;
+    // A small output that fills its register tiles badly (conv1's weight gradient, 8×9: a
+    // second 8-wide panel for one column) runs as the transposed product Cᵀ = Bᵀ·Aᵀ when that
+    // takes fewer tiles, and is transposed back on the way out.
+    const swap = m * n <= SWAP_OUTPUT && tiled(n, m, nr) < tiled(m, n, nr);
+    const [rows, cols] = swap ? [n, m] : [m, n];
+    const left = swap ? [bAt, b.colStride, b.rowStride] : [aAt, a.rowStride, a.colStride];
+    const right = swap ? [aAt, a.colStride, a.rowStride] : [bAt, b.rowStride, b.colStride];
     // Split the longer side of C, in whole register tiles.
-    const byRows = m >= n;
-    const jobs = chunks(byRows ? m : n, parts, byRows ? MR : nr).map(([start, end]) => {
-      const [i0, i1, j0, j1] = byRows ? [start, end, 0, n] : [0, m, start, end];
+    const byRows = rows >= cols;
+    const jobs = chunks(byRows ? rows : cols, parts, byRows ? MR : nr).map(([start, end]) => {
+      const [i0, i1, j0, j1] = byRows ? [start, end, 0, cols] : [0, rows, start, end];
       const work = ws.arena.take(ws.kernels.gemmWorkBytes(j1 - j0, size));
-      const args = [k, aAt, a.rowStride, a.colStride, bAt, b.rowStride, b.colStride, cAt, n];
+      const args = [k, ...left, ...right, cAt, cols];
       return { kernel, args: [...args, i0, i1, j0, j1, work] } as Job;
     });
     ws.run(jobs);
-    out.set(ws.arena.view(out as FloatArray, cAt, m * n), outOffset);
+    const c = ws.arena.view(out as FloatArray, cAt, m * n);
+    if (!swap) {
+      out.set(c, outOffset);
+      return;
+    }
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) out[outOffset + i * n + j] = c[j * m + i] as number;
+    }
   };
 
   return {
