@@ -497,6 +497,23 @@ export function describeKernelSuite(title: string, get: () => Engine): void {
       );
     });
 
+    it("windows: col2im adds negative zeros as such (a sum of -0 stays -0)", () => {
+      // Wide enough rows for the engines' vector paths; -0 + -0 is -0 and must not become +0.
+      const g: WindowGeometry = {
+        ...{ N: 2, C: 3, H: 6, W: 11, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1 },
+        ...{ OH: 6, OW: 11 },
+      };
+      for (const single of [true, false]) {
+        const size = g.N * g.C * g.H * g.W;
+        const image = single ? new Float32Array(size) : new Float64Array(size);
+        const cols = single ? new Float32Array(size * 9) : new Float64Array(size * 9);
+        image.fill(-0);
+        cols.fill(-0);
+        get().windows(g, true, image, 0, [g.C * g.H * g.W, g.H * g.W, g.W, 1], cols, "col2im");
+        expect(Array.from(image).every((v) => Object.is(v, -0))).toBe(true);
+      }
+    });
+
     it("windowMaxima: max pooling of random geometries and strided images, ties and NaN", () => {
       // Every window must hold a real tap (windowMaxima's callers check it).
       const holdsTaps = (g: WindowGeometry) =>

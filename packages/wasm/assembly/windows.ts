@@ -48,6 +48,7 @@
   const rows3 = KW == 3 && DW == 1 && sW == 1;
   const rowStep = DH * sH * 4;
   const firstThree = i32x4(-1, -1, -1, 0);
+  const negativeZero = f32x4.splat(-0.0);
   const colEnd = col + <usize>N * OH * OW * C * KH * KW * size;
   let i: usize = col;
   for (let n = 0; n < N; n++) {
@@ -62,13 +63,16 @@
         if (isFloat32<T>() && rows3 && khLo == 0 && khHi == KH && kwLo == 0 && kwHi == 3 && i + 16 <= colEnd) {
           // A window inside the image, three taps wide over a contiguous row: one vector per
           // (c, kh) row of taps. A gather's fourth lane lands on the next row's first tap and is
-          // rewritten by it; a scatter adds zero there.
+          // rewritten by it; a scatter adds -0 there, which leaves every value as it was.
           let row = image + <usize>(n * sN + h0 * sH + w0) * 4;
           for (let c = 0; c < C; c++, row += <usize>sC * 4) {
             let at = row;
             for (let kh = 0; kh < KH; kh++, i += 12, at += <usize>rowStep) {
               if (gather) v128.store(i, v128.load(at));
-              else v128.store(at, f32x4.add(v128.load(at), v128.and(v128.load(i), firstThree)));
+              else {
+                const taps = v128.bitselect(v128.load(i), negativeZero, firstThree);
+                v128.store(at, f32x4.add(v128.load(at), taps));
+              }
             }
           }
           continue;

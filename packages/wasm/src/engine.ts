@@ -68,15 +68,15 @@ const MR = 4;
 const NR32 = 8;
 /** Outputs up to this many elements may be computed transposed (see `gemm`). */
 const SWAP_OUTPUT = 1 << 14;
+/** Reduced innermost runs up to this long are walked outermost (as ndarray's engine does). */
+const SHORT_REDUCTION = 16;
+/** Bytes reserved below the arena: the pool's control words. */
+const ARENA_BASE = 65536;
 
 /** Elements of an [m, n] output rounded up to whole register tiles. */
 function tiled(m: number, n: number, nr: number): number {
   return Math.ceil(m / MR) * MR * Math.ceil(n / nr) * nr;
 }
-/** Reduced innermost runs up to this long are walked outermost (as ndarray's engine does). */
-const SHORT_REDUCTION = 16;
-/** Bytes reserved below the arena: the pool's control words. */
-const ARENA_BASE = 65536;
 
 type FloatArray = Float32Array | Float64Array;
 
