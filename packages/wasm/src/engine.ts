@@ -254,14 +254,9 @@ export function createWasmEngine(
       return { kernel, args: [...args, i0, i1, j0, j1, work] } as Job;
     });
     ws.run(jobs);
-    const c = ws.arena.view(out as FloatArray, cAt, m * n);
-    if (!swap) {
-      out.set(c, outOffset);
-      return;
-    }
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) out[outOffset + i * n + j] = c[j * m + i] as number;
-    }
+    // Cᵀ is [n, m]: read it through transposed strides into C.
+    const resultAt = swap ? gather(ws, out as FloatArray, [1, m, n], cAt, [0, 1, m]) : cAt;
+    out.set(ws.arena.view(out as FloatArray, resultAt, m * n), outOffset);
   };
 
   return {

@@ -103,35 +103,42 @@ function resolveIndices(
   axis: number | undefined,
   shape: readonly number[],
 ): Int32Array {
-  if (indices.dtype !== "int32") {
-    throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
-  }
-  const { data: given, start } = rowMajor(indices);
+  const { data: given, start } = int32Indices(op, indices);
   const resolved = new Int32Array(indices.size);
   for (let i = 0; i < resolved.length; i++) {
-    const v = given[start + i] as number;
-    if (v < -length || v >= length) throw outOfBounds(op, v, length, axis, shape);
-    resolved[i] = v < 0 ? v + length : v;
+    resolved[i] = resolveIndex(op, given[start + i] as number, length, axis, shape);
   }
   return resolved;
 }
 
-function outOfBounds(
+/** The row-major data of int32 indices; DTypeError for another dtype. */
+function int32Indices(op: string, indices: NDArray): { data: ArrayLike<number>; start: number } {
+  if (indices.dtype !== "int32") {
+    throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+  }
+  return rowMajor(indices);
+}
+
+/** Index `v` into an axis of `length`, a negative one from the end; IndexError outside it. */
+function resolveIndex(
   op: string,
-  index: number,
+  v: number,
   length: number,
   axis: number | undefined,
   shape: readonly number[],
-): IndexError {
-  return new IndexError(
-    `${op}: index ${index} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
-  );
+): number {
+  if (v < -length || v >= length) {
+    throw new IndexError(
+      `${op}: index ${v} is out of bounds for ${axis === undefined ? "the flattened array" : `axis ${axis}`} with size ${length} (shape ${formatShape(shape)})`,
+    );
+  }
+  return v < 0 ? v + length : v;
 }
 
 /**
- * out[i] += src[start + p] for each (int32) index i = indices[p] into a flat `out` of
- * `length`, negative ones from the end, each checked as it is read: the scatter of a flat
- * `scatterAdd` (max pooling's backward) in one pass, without a resolved copy of the indices.
+ * out[i] += src[start + p] for each index i = indices[p] into a flat `out` of `length`, each
+ * resolved as it is read: the scatter of a flat `scatterAdd` (max pooling's backward) in one
+ * pass, without a resolved copy of the indices.
  */
 function addAt(
   out: TypedArray,
@@ -141,12 +148,10 @@ function addAt(
   start: number,
   shape: readonly number[],
 ): void {
-  const { data: given, start: first } = rowMajor(indices);
+  const { data: given, start: first } = int32Indices("scatterAdd", indices);
   const count = indices.size;
   for (let p = 0; p < count; p++) {
-    let i = given[first + p] as number;
-    if (i < -length || i >= length) throw outOfBounds("scatterAdd", i, length, undefined, shape);
-    if (i < 0) i += length;
+    const i = resolveIndex("scatterAdd", given[first + p] as number, length, undefined, shape);
     out[i] = (out[i] as number) + (src[start + p] as number);
   }
 }
@@ -243,9 +248,6 @@ export function scatterAdd(
   // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
   const logical = dtype === "bool";
   if (flat && !logical) {
-    if (idx.dtype !== "int32") {
-      throw new DTypeError(`scatterAdd: indices must be int32, got ${idx.dtype}`);
-    }
     // `out` is a copy: an index out of bounds throws before anything the caller sees changes.
     const out = astype(target, dtype).data;
     const { data: src, start } = rowMajor(values);
