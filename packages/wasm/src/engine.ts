@@ -45,22 +45,27 @@ const FLOAT32_ONLY = 5;
 /**
  * Sizes where the kernels take over. Below `map` elements or `gemm` multiply-adds a call costs
  * more in copies and crossings than the kernel saves; from `splitMap` and `splitGemm` on, the
- * work is shared between threads. A wake-up costs 20–40 µs and more on a loaded machine (a CPU
- * profile of the demo's CNN showed 12% of its time waiting on a worker with a split from 2^18
- * multiply-adds), so a product is split from 2^22 (about 0.1 ms of work) on.
+ * work is shared between threads. A wake-up costs 20–40 µs and more on a loaded machine, and
+ * split work is copied through the slower shared memory: the demo's CNN step ran 8% faster with
+ * its 6272×72×16 products (7.2M multiply-adds, about 0.4 ms) on one thread, so a product is
+ * split from 2^23 on. Maps and sums on one thread go through the memory in pieces of `chunk`
+ * elements (64K: three float32 operands of a piece stay within a 2 MB L2 cache).
  */
 export interface Thresholds {
   readonly map: number;
   readonly gemm: number;
   readonly splitMap: number;
   readonly splitGemm: number;
+  /** Elements per piece of a map or sum streamed through the memory on one thread. */
+  readonly chunk: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   map: 2048,
   gemm: 4096,
   splitMap: 1 << 17,
-  splitGemm: 1 << 22,
+  splitGemm: 1 << 23,
+  chunk: 1 << 16,
 };
 
 /** Tile sizes of assembly/gemm.ts: rows and (float32) columns. */
@@ -93,8 +98,14 @@ class Arena {
   private top = ARENA_BASE;
   constructor(readonly memory: WasmMemory) {}
 
-  reset(): void {
-    this.top = ARENA_BASE;
+  /** Frees everything (or everything reserved after `used` was `to`). */
+  reset(to = ARENA_BASE): void {
+    this.top = to;
+  }
+
+  /** The end of what is reserved so far, for `reset`. */
+  get used(): number {
+    return this.top;
   }
 
   /** Reserves `bytes` (16-aligned) and returns its address. */
@@ -414,20 +425,34 @@ export function createWasmEngine(
     const nest = reductionNest(shape, x.strides, accStrides);
     if (nest === undefined) return false;
     const { dims, xStrides, aStrides } = nest;
-    // The spans each operand reaches, from its lowest address.
-    let xLow = x.offset;
-    let xHigh = x.offset;
+    // The accumulators' span (their strides are never negative).
     let aHigh = 0;
     dims.forEach((d, axis) => {
-      const xs = (d - 1) * (xStrides[axis] as number);
-      if (xs < 0) xLow += xs;
-      else xHigh += xs;
       aHigh += (d - 1) * (aStrides[axis] as number);
     });
     arena.reset();
-    const xAt = arena.copyIn(x.data, xLow, xHigh - xLow + 1) + (x.offset - xLow) * 4;
     const accAt = arena.copyIn(acc, 0, aHigh + 1);
-    kernels.sumF32(...dims, xAt, ...xStrides, accAt, ...aStrides);
+    const below = arena.used;
+    // In pieces as maps are (see streamMap), each innermost run whole: every accumulator then
+    // takes its runs in the same order, and a run's pairwise halves stay the same.
+    forEachBlock(dims, Math.max(thresholds.chunk, dims[3] as number), (start, extent) => {
+      arena.reset(below);
+      let first = x.offset;
+      let accFirst = 0;
+      for (let a = 0; a < 4; a++) {
+        first += (start[a] as number) * (xStrides[a] as number);
+        accFirst += (start[a] as number) * (aStrides[a] as number);
+      }
+      let low = first;
+      let high = first;
+      for (let a = 0; a < 4; a++) {
+        const reach = ((extent[a] as number) - 1) * (xStrides[a] as number);
+        if (reach < 0) low += reach;
+        else high += reach;
+      }
+      const xAt = arena.copyIn(x.data as Float32Array, low, high - low + 1) + (first - low) * 4;
+      kernels.sumF32(...extent, xAt, ...xStrides, accAt + accFirst * 8, ...aStrides);
+    });
     acc.set(arena.view(acc, accAt, aHigh + 1));
     return true;
   }
@@ -485,6 +510,10 @@ export function createWasmEngine(
     const { dims, strides } = layout;
     const axis = dims[0] !== 1 ? 0 : dims[1] !== 1 ? 1 : 2;
     const parts = split && threads > 1 && total >= thresholds.splitMap ? threads : 1;
+    if (parts === 1 && strides.every(runs)) {
+      streamMap(kernel, head, dims, strides, out, operands, outOffset);
+      return true;
+    }
     const ws = workspace(parts);
     ws.arena.reset();
     const pointers = copyOperands(ws.arena, operands, dims, strides);
@@ -512,6 +541,46 @@ export function createWasmEngine(
     ws.run(jobs);
     out.set(ws.arena.view(out as FloatArray | Uint8Array, outAt, total), outOffset);
     return true;
+  }
+
+  /**
+   * A map on this thread in pieces of about `thresholds.chunk` elements, each a contiguous run of
+   * the output: its operands' spans are copied in, mapped and copied out while they are still in
+   * cache, where a whole-array pass would take every copy from memory.
+   */
+  function streamMap(
+    kernel: KernelName,
+    head: readonly number[],
+    dims: readonly number[],
+    strides: readonly number[][],
+    out: TypedArray,
+    operands: readonly StridedOperand[],
+    outOffset: number,
+  ): void {
+    const outBytes = out.BYTES_PER_ELEMENT;
+    const args = [...head, 0, 0, 0, 0];
+    let done = outOffset;
+    forEachBlock(dims, thresholds.chunk, (start, extent) => {
+      arena.reset();
+      args.length = head.length;
+      args.push(...extent, 0);
+      operands.forEach((x, j) => {
+        const st = strides[j] as number[];
+        let offset = x.offset;
+        let length = 1;
+        for (let a = 0; a < 3; a++) {
+          offset += (start[a] as number) * (st[a] as number);
+          length += ((extent[a] as number) - 1) * (st[a] as number);
+        }
+        args.push(arena.copyIn(x.data as FloatArray | Uint8Array, offset, length), ...st);
+      });
+      const n = (extent[0] as number) * (extent[1] as number) * (extent[2] as number);
+      const outAt = arena.take(n * outBytes);
+      args[head.length + 3] = outAt;
+      kernels[kernel](...args);
+      out.set(arena.view(out as FloatArray | Uint8Array, outAt, n), done);
+      done += n;
+    });
   }
 
   /**
@@ -705,6 +774,42 @@ function loopNest(
     if (!runs(st) && floatKind((inputs[j] as StridedOperand).data) === 0) return undefined;
   }
   return { dims, strides };
+}
+
+/**
+ * Visits a nest in row-major pieces of about `chunk` elements (at least one innermost row),
+ * each a contiguous run of a row-major array over `dims`: with the piece's first index along
+ * every axis and its extents (both arrays are reused between calls).
+ */
+function forEachBlock(
+  dims: readonly number[],
+  chunk: number,
+  visit: (start: readonly number[], extent: readonly number[]) => void,
+): void {
+  const rank = dims.length;
+  // Axes after `axis` fit in a piece whole; `axis` is cut in steps of `step`.
+  let axis = rank - 1;
+  let inner = 1;
+  while (axis > 0 && inner * (dims[axis] as number) <= chunk) inner *= dims[axis--] as number;
+  const step = Math.max(1, Math.floor(chunk / inner));
+  const start = dims.map(() => 0);
+  const extent = dims.map((d, a) => (a > axis ? d : 1));
+  for (;;) {
+    const d = dims[axis] as number;
+    for (let s = 0; s < d; s += step) {
+      start[axis] = s;
+      extent[axis] = Math.min(step, d - s);
+      visit(start, extent);
+    }
+    // The next index of the axes before `axis`, odometer-wise.
+    let a = axis - 1;
+    for (; a >= 0; a--) {
+      start[a] = (start[a] as number) + 1;
+      if (start[a] !== dims[a]) break;
+      start[a] = 0;
+    }
+    if (a < 0) return;
+  }
 }
 
 /** Whether a nest's operand is read in runs (innermost stride 1) or repeats along them (0). */

@@ -1,5 +1,6 @@
 // ndarray's kernel suite on the WebAssembly engine: with every call in the kernels (no size
-// thresholds), on one thread and split across two, and with the defaults.
+// thresholds), on one thread (maps and sums in pieces of 7 elements, so that every case crosses
+// piece boundaries) and split across two, and with the defaults.
 import { afterAll, beforeAll } from "vitest";
 import { describeKernelSuite } from "../../ndarray/test/kernel-suite";
 import { type LoadedWasm, loadWasm } from "../src/index";
@@ -8,7 +9,7 @@ const everything = { map: 0, gemm: 0, splitMap: 0, splitGemm: 0 };
 const loaded: Record<string, LoadedWasm> = {};
 
 beforeAll(async () => {
-  loaded.one = await loadWasm({ threads: 1, thresholds: everything });
+  loaded.one = await loadWasm({ threads: 1, thresholds: { ...everything, chunk: 7 } });
   loaded.two = await loadWasm({ threads: 2, thresholds: everything });
   loaded.defaults = await loadWasm();
 });
@@ -17,6 +18,6 @@ afterAll(() => {
 });
 
 const get = (name: string) => () => (loaded[name] as LoadedWasm).engine;
-describeKernelSuite("wasm, 1 thread, every call in the kernels", get("one"));
+describeKernelSuite("wasm, 1 thread, every call in the kernels, in pieces", get("one"));
 describeKernelSuite("wasm, 2 threads, every call split", get("two"));
 describeKernelSuite("wasm, default thresholds and threads", get("defaults"));
