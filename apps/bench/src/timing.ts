@@ -92,8 +92,9 @@ interface Schedule {
 
 /**
  * Times several implementations of the same case. After each one is warmed up, their samples
- * are interleaved (one sample of each in turn) so that a change of machine load hits all of
- * them alike and their ratio stays meaningful on a shared machine. Each `call` has already run
+ * are interleaved (one sample of each in turn, in an order that rotates every round) so that a
+ * change of machine load hits all of them alike and their ratio stays meaningful on a shared
+ * machine. Each `call` has already run
  * once (the caller checked its result); that first call took `firstMs`. `warmup` raises the
  * fewest warm-up calls, also for calls too slow to get more than one otherwise. `collect: false`
  * skips the collection before a sample of one call (see `BenchCase.collect`).
@@ -123,7 +124,10 @@ export function measure(
   });
   const rounds = Math.max(...schedules.map((s) => s.reps));
   for (let round = 0; round < rounds; round++) {
-    for (const s of schedules) {
+    // Each round starts one implementation later: a sample taken right after another's pays
+    // for some of its garbage and cache misses, and no implementation should always be second.
+    for (let i = 0; i < schedules.length; i++) {
+      const s = schedules[(round + i) % schedules.length] as Schedule;
       if (s.samples.length >= s.reps) continue;
       // Free the previous outputs first when calls are big, so one sample does not pay for the
       // collection of another's garbage.
