@@ -145,12 +145,16 @@ export function windowsF64(gather: i32, geometry: usize, image: usize, col: usiz
         const khLo = firstInside(h0, DH);
         const khHi = endInside(h0, DH, H, KH);
         for (let ow = 0; ow < OW; ow++) {
-          if (isFloat32<T>() && ow >= simdLo && ow + 4 <= simdHi) {
+          if (isFloat32<T>() && ow >= simdLo && ow < simdHi && simdHi - simdLo >= 4) {
+            // The last group of a row overlaps the one before it (those windows are written
+            // twice, alike) rather than leaving up to three windows to the scalar loop.
+            const first = min(ow, simdHi - 4);
+            const at = out - (ow - first);
             const rowAt = image + <usize>(plane + h0 * sH) * 4;
-            maxima4(rowAt, ow * SW - PW, khLo, khHi, DH, KW, DW, SW, sH, sW,
-              flatPlane + h0 * W + ow * SW - PW, W, values + out * 4, indices + out * 4);
-            out += 4;
-            ow += 3;
+            maxima4(rowAt, first * SW - PW, khLo, khHi, DH, KW, DW, SW, sH, sW,
+              flatPlane + h0 * W + first * SW - PW, W, values + at * 4, indices + at * 4);
+            out = at + 4;
+            ow = first + 3;
             continue;
           }
           const w0 = ow * SW - PW;
