@@ -103,10 +103,79 @@
   }
 }
 
-/** im2col (gather != 0) or col2im of float32 data; `geometry` points at 18 i32s (Geometry). */
-export function windowsF32(gather: i32, geometry: usize, image: usize, col: usize): void {
+/** Bytes of `padded` before the padded image: its geometry (18 i32s), 16-aligned. */
+const PADDED_HEAD: usize = 80;
+
+/**
+ * `windows` over a copy of the image with its padding made real: `padded` holds the geometry of
+ * an [N, C, H + 2·PH, W + 2·PW] contiguous image, then that image, zeros around the interior.
+ * Every window then lies inside it, so three-wide kernels take the vector path at the borders
+ * too. A scatter adds into the copy's interior, which starts as the image, in the same order,
+ * and copies it back: the sums are those of the unpadded walk, bit for bit.
+ */
+@inline function paddedWindows(gather: bool, g: Geometry, image: usize, col: usize, padded: usize): void {
+  const N = g.N, C = g.C, H = g.H, W = g.W, PH = g.PH, PW = g.PW;
+  const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
+  const Hp = H + 2 * PH;
+  const Wp = W + 2 * PW;
+  const p = changetype<Geometry>(padded);
+  p.N = N;
+  p.C = C;
+  p.H = Hp;
+  p.W = Wp;
+  p.KH = g.KH;
+  p.KW = g.KW;
+  p.SH = g.SH;
+  p.SW = g.SW;
+  p.PH = 0;
+  p.PW = 0;
+  p.DH = g.DH;
+  p.DW = g.DW;
+  p.OH = g.OH;
+  p.OW = g.OW;
+  p.sN = C * Hp * Wp;
+  p.sC = Hp * Wp;
+  p.sH = Wp;
+  p.sW = 1;
+  const data = padded + PADDED_HEAD;
+  memory.fill(data, 0, <usize>N * C * Hp * Wp * 4);
+  copyInterior(true, g, image, data);
+  windows<f32>(gather, p, data, col);
+  if (!gather) copyInterior(false, g, image, data);
+}
+
+/** Copies the image into the padded copy's interior (`into`) or that interior back. */
+@inline function copyInterior(into: bool, g: Geometry, image: usize, data: usize): void {
+  const N = g.N, C = g.C, H = g.H, W = g.W, PH = g.PH, PW = g.PW;
+  const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
+  const Hp = H + 2 * PH;
+  const Wp = W + 2 * PW;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let y = 0; y < H; y++) {
+        const src = image + <usize>(n * sN + c * sC + y * sH) * 4;
+        const dst = data + <usize>(((n * C + c) * Hp + y + PH) * Wp + PW) * 4;
+        for (let x = 0; x < W; x++) {
+          const at = src + <usize>(x * sW) * 4;
+          const to = dst + (<usize>x << 2);
+          if (into) store<f32>(to, load<f32>(at));
+          else store<f32>(at, load<f32>(to));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * im2col (gather != 0) or col2im of float32 data; `geometry` points at 18 i32s (Geometry).
+ * With `padded` (not 0: room for the padded copy, see paddedWindows) the walk goes through it.
+ */
+export function windowsF32(gather: i32, geometry: usize, image: usize, col: usize, padded: usize): void {
   const g = changetype<Geometry>(geometry);
-  if (gather) windows<f32>(true, g, image, col);
+  if (padded != 0) {
+    if (gather) paddedWindows(true, g, image, col, padded);
+    else paddedWindows(false, g, image, col, padded);
+  } else if (gather) windows<f32>(true, g, image, col);
   else windows<f32>(false, g, image, col);
 }
 

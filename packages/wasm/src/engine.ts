@@ -75,6 +75,8 @@ const NR32 = 8;
 const SWAP_OUTPUT = 1 << 14;
 /** Reduced innermost runs up to this long are walked outermost (as ndarray's engine does). */
 const SHORT_REDUCTION = 16;
+/** Bytes of a padded image's scratch before the image: assembly/windows.ts's PADDED_HEAD. */
+const PADDED_HEAD = 80;
 /** Bytes reserved below the arena: the pool's control words. */
 const ARENA_BASE = 65536;
 
@@ -326,13 +328,19 @@ export function createWasmEngine(
     if (staged === undefined) return false;
     const { geometryAt, imageAt, low, span } = staged;
     const kernel = size === 4 ? kernels.windowsF32 : kernels.windowsF64;
+    // Three-wide float32 kernels with padding walk a padded copy of the image (the kernel's
+    // geometry, then the image), where the border windows take the vector path too.
+    const padded =
+      size === 4 && g.KW === 3 && g.DW === 1 && (g.PH > 0 || g.PW > 0)
+        ? arena.take(PADDED_HEAD + g.N * g.C * (g.H + 2 * g.PH) * (g.W + 2 * g.PW) * 4)
+        : 0;
     if (mode === "im2col") {
       const colAt = arena.take(col.length * size);
-      kernel(1, geometryAt, imageAt, colAt);
+      kernel(1, geometryAt, imageAt, colAt, padded);
       col.set(arena.view(col as FloatArray, colAt, col.length));
     } else {
       const colAt = arena.copyIn(col as FloatArray, 0, col.length);
-      kernel(0, geometryAt, imageAt, colAt);
+      kernel(0, geometryAt, imageAt, colAt, padded);
       const spanAt = imageAt - (imageOffset - low) * size;
       image.set(arena.view(image as FloatArray, spanAt, span), low);
     }
