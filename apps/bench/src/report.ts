@@ -44,6 +44,7 @@ function resultLine(c: BenchCase, lib: Library, lookup: Lookup): string | undefi
   const r = lookup(c.id, lib);
   if (!r) return undefined;
   const name = `  ${rowName(c, lib).padEnd(c.names ? 14 : 10)}`;
+  if (r.unsupported) return `${name} n/a: ${r.unsupported}`;
   if (r.error) return `${name} error: ${r.error}`;
   if (r.check && !r.check.ok) return `${name} ${measurement(c, r)} WRONG RESULT: ${r.check.detail}`;
   let note = "";

@@ -10,8 +10,12 @@ export function indexResults(results: readonly CaseResult[]): Lookup {
   return (caseId, lib) => byKey.get(`${caseId}\u0000${lib}`);
 }
 
-/** Whether a row failed: its run raised, or its result did not pass its check. */
+/**
+ * Whether a row failed: its run raised, or its result did not pass its check. A row its library
+ * cannot run (`unsupported`) did not fail.
+ */
 export function failed(result: CaseResult): boolean {
+  if (result.unsupported !== undefined) return false;
   return result.error !== undefined || result.check?.ok !== true;
 }
 

@@ -57,6 +57,11 @@ export interface BenchCase {
   js?(): Impl;
   /** Absent where tfjs has no counterpart (it has no `out=`): tfjs workers skip the case. */
   tfjs?(tf: Tf): Impl;
+  /**
+   * The tfjs kernels the tfjs version needs: on a backend that registers none of one of them,
+   * the row reports that (unsupported) instead of running and raising.
+   */
+  tfjsKernels?: readonly string[];
   /** Checks one library's result; `lib` tells which, for cases whose baseline returns less. */
   check(out: Output, lib: Library): Check;
 }
@@ -68,6 +73,8 @@ export interface CaseResult {
   timing?: Timing;
   check?: Check;
   error?: string;
+  /** Why the library cannot run the case (a kernel its backend lacks): not a failure. */
+  unsupported?: string;
 }
 
 /** The heap after a full collection at one point of a loop. */

@@ -28,6 +28,8 @@ interface Runner {
   info: string;
   libs: Library[];
   build(c: BenchCase, lib: Library): Impl;
+  /** Why this runner cannot run `c`, if it cannot. */
+  unsupported?(c: BenchCase): string | undefined;
 }
 
 async function tfjsRunner(backend: "cpu" | "wasm", gradients: boolean): Promise<Runner> {
@@ -64,6 +66,12 @@ async function tfjsRunner(backend: "cpu" | "wasm", gradients: boolean): Promise<
         if (!c.tfjs) throw new Error(`${c.id} has no tfjs version`);
         return c.tfjs(tf);
       },
+      unsupported: (c) => {
+        const missing = (c.tfjsKernels ?? []).filter((k) => tf.getKernel(k, backend) === undefined);
+        return missing.length > 0
+          ? `tfjs-core ${tf.version_core} backend ${backend} has no ${missing.join(", ")} kernel`
+          : undefined;
+      },
     };
   } finally {
     console.warn = warn;
@@ -97,6 +105,11 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
     if (lib === "js" && !c.js) continue;
     const result: CaseResult = { caseId: c.id, lib };
     results.push(result);
+    const unsupported = runner.unsupported?.(c);
+    if (unsupported !== undefined) {
+      result.unsupported = unsupported;
+      continue;
+    }
     let impl: Impl | undefined;
     try {
       impl = runner.build(c, lib);

@@ -34,6 +34,19 @@ describe("the exit code", () => {
     expect(exitCode(results, [], 0)).toBe(1);
   });
 
+  test("is 0 when a library cannot run a case (a kernel its backend lacks)", () => {
+    const results = LIBS.map((l) =>
+      l === "tfjs-wasm"
+        ? {
+            caseId: "add/row",
+            lib: l,
+            unsupported: "backend wasm has no Conv2DBackpropFilter kernel",
+          }
+        : right(l),
+    );
+    expect(exitCode(results, [], 0)).toBe(0);
+  });
+
   test("is 1 when a probe raised or a child failed", () => {
     const probe: ProbeResult = {
       probeId: "p",
