@@ -58,7 +58,8 @@ class BatchNormalize extends Function {
     const centered = nd.sub(x, this.batchMean);
     this.batchVar = nd.mean(nd.square(centered), this.axes, true);
     this.std = nd.sqrt(nd.add(this.batchVar, this.eps));
-    return nd.div(centered, this.std);
+    // In place: `centered` is not needed again, and a step saves a full-size allocation.
+    return nd.div(centered, this.std, { out: centered });
   }
 
   backward(gy: Variable): Variable | NDArray {
@@ -73,8 +74,12 @@ class BatchNormalize extends Function {
     }
     const g = gy.data;
     const normalized = (this.outputs[0] as Variable).data;
-    const projection = nd.mul(normalized, nd.mean(nd.mul(g, normalized), axes, true));
-    return nd.div(nd.sub(nd.sub(g, nd.mean(g, axes, true)), projection), this.std);
+    // Two full-size arrays instead of five: each temporary is overwritten once it is used.
+    const projection = nd.mul(g, normalized);
+    nd.mul(normalized, nd.mean(projection, axes, true), { out: projection });
+    const dx = nd.sub(g, nd.mean(g, axes, true));
+    nd.sub(dx, projection, { out: dx });
+    return nd.div(dx, this.std, { out: dx });
   }
 }
 
