@@ -566,12 +566,13 @@ export function createWasmEngine(
     outOffset: number,
   ): void {
     const outBytes = out.BYTES_PER_ELEMENT;
-    const args = [...head, 0, 0, 0, 0];
+    const args: number[] = [];
     let done = outOffset;
     forEachBlock(dims, thresholds.chunk, (start, extent) => {
       arena.reset();
-      args.length = head.length;
-      args.push(...extent, 0);
+      // The kernel's arguments: head, extents, the output's address (set below), operands.
+      args.length = 0;
+      args.push(...head, ...extent, 0);
       operands.forEach((x, j) => {
         const st = strides[j] as number[];
         let offset = x.offset;
