@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadAverage, machineInfo } from "./machine";
 import { handWrittenTable, heading, indexProbes, sectionTable } from "./report";
-import { exitCode, indexResults } from "./results";
+import { exitCode, indexResults, probesRun } from "./results";
 import type { CaseResult, ProbeResult, Section } from "./section";
 import { SECTIONS } from "./sections/index";
 import { targetsTable } from "./targets";
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
   const lookup = indexResults(results);
   const probes = indexProbes(probeResults);
   const cases = sections.flatMap((s) => s.cases(quick));
-  const probeIds = sections.flatMap((s) => s.probes?.(quick) ?? []).map((p) => p.id);
+  const probeIds = probesRun(sections, workers, quick);
   for (const section of sections) {
     const own = section.cases(quick);
     for (const line of sectionTable(section, own, lookup, probes)) console.log(line);

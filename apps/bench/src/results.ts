@@ -1,5 +1,5 @@
 import type { Library } from "./impl";
-import type { CaseResult, ProbeResult } from "./section";
+import type { CaseResult, ProbeResult, Section } from "./section";
 
 /** Finds what a library measured for a case across all child reports. */
 export type Lookup = (caseId: string, lib: Library) => CaseResult | undefined;
@@ -8,6 +8,19 @@ export type Lookup = (caseId: string, lib: Library) => CaseResult | undefined;
 export function indexResults(results: readonly CaseResult[]): Lookup {
   const byKey = new Map(results.map((r) => [`${r.caseId}\u0000${r.lib}`, r]));
   return (caseId, lib) => byKey.get(`${caseId}\u0000${lib}`);
+}
+
+/**
+ * The probes a run takes: its sections' when the zerograd child runs, none otherwise (they run
+ * there only, so without it they are "not run", not missing).
+ */
+export function probesRun(
+  sections: readonly Section[],
+  workers: readonly string[],
+  quick: boolean,
+): string[] {
+  if (!workers.includes("zerograd")) return [];
+  return sections.flatMap((s) => s.probes?.(quick) ?? []).map((p) => p.id);
 }
 
 /**

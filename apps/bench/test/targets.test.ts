@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { indexProbes } from "../src/report";
-import { indexResults } from "../src/results";
+import { indexResults, probesRun } from "../src/results";
 import type { ProbeResult } from "../src/section";
 import { SECTIONS } from "../src/sections/index";
 import { targetsTable } from "../src/targets";
@@ -50,5 +50,21 @@ describe("the targets block", () => {
     expect(wasmMemory).toMatch(/^ {2}FAIL .* probe did not report$/);
     const control = memory.find((r) => r.includes("control (every graph kept)")) ?? "";
     expect(control).toMatch(/^ {2}n\/a .* --quick skips the control$/);
+  });
+});
+
+describe("probes of a run", () => {
+  const memory = SECTIONS.filter((s) => s.name === "autograd-memory");
+
+  test("are the sections' own when the zerograd child runs", () => {
+    expect(probesRun(memory, ["zerograd", "tfjs-cpu"], false).length).toBeGreaterThan(0);
+  });
+
+  test("are none without it, so the memory targets read n/a (not run), not FAIL", () => {
+    const ids = probesRun(memory, ["tfjs-cpu"], false);
+    expect(ids).toEqual([]);
+    const lines = targetsTable(["autograd-memory"], [], indexResults([]), [], ids, indexProbes([]));
+    const heap = lines.find((l) => l.includes("heap flat: growth"));
+    expect(heap).toMatch(/^\s*n\/a .*not run$/);
   });
 });
