@@ -58,8 +58,8 @@ export interface BenchCase {
   /** Absent where tfjs has no counterpart (it has no `out=`): tfjs workers skip the case. */
   tfjs?(tf: Tf): Impl;
   /**
-   * The tfjs kernels the tfjs version needs: on a backend that registers none of one of them,
-   * the row reports that (unsupported) instead of running and raising.
+   * The tfjs kernels the tfjs version needs: on a backend that lacks any of them, the row
+   * reports which (unsupported) instead of running and raising.
    */
   tfjsKernels?: readonly string[];
   /** Checks one library's result; `lib` tells which, for cases whose baseline returns less. */

@@ -94,10 +94,10 @@ interface Schedule {
  * Times several implementations of the same case. After each one is warmed up, their samples
  * are interleaved (one sample of each in turn, in an order that rotates every round) so that a
  * change of machine load hits all of them alike and their ratio stays meaningful on a shared
- * machine. Each `call` has already run
- * once (the caller checked its result); that first call took `firstMs`. `warmup` raises the
- * fewest warm-up calls, also for calls too slow to get more than one otherwise. `collect: false`
- * skips the collection before a sample of one call (see `BenchCase.collect`).
+ * machine. Each `call` has already run once (the caller checked its result); that first call
+ * took `firstMs`. `warmup` raises the fewest warm-up calls, also for calls too slow to get more
+ * than one otherwise. `collect: false` skips the collection before a sample of one call (see
+ * `BenchCase.collect`).
  */
 export function measure(
   calls: readonly { call: () => unknown; firstMs: number; warmup?: number; collect?: boolean }[],
