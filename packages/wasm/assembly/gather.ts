@@ -4,6 +4,8 @@
 // layout its map kernels read. When the source is a transpose of the inner two axes (s1 == 1),
 // float32 blocks of 4×4 are read as four vectors along axis 1 and stored transposed.
 
+import { transposeStore } from "./transpose";
+
 @inline function gatherScalar<T>(
   n0: i32,
   n1: i32,
@@ -36,15 +38,7 @@
     const r1 = v128.load(at + step);
     const r2 = v128.load(at + 2 * step);
     const r3 = v128.load(at + 3 * step);
-    const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
-    const t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
-    const out = dst + <usize>i2 * 4;
-    v128.store(out, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
-    v128.store(out + row, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
-    v128.store(out + 2 * row, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5));
-    v128.store(out + 3 * row, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7));
+    transposeStore(r0, r1, r2, r3, dst + <usize>i2 * 4, row);
   }
   for (; i2 < n2; i2++) {
     const at = src + <usize>i2 * step;

@@ -114,47 +114,39 @@ const PADDED_HEAD: usize = 80;
  * and copies it back: the sums are those of the unpadded walk, bit for bit.
  */
 @inline function paddedWindows(gather: bool, g: Geometry, image: usize, col: usize, padded: usize): void {
-  const N = g.N, C = g.C, H = g.H, W = g.W, PH = g.PH, PW = g.PW;
-  const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
-  const Hp = H + 2 * PH;
-  const Wp = W + 2 * PW;
+  // The same windows over the padded image: only its size, padding and strides differ.
   const p = changetype<Geometry>(padded);
-  p.N = N;
-  p.C = C;
-  p.H = Hp;
-  p.W = Wp;
-  p.KH = g.KH;
-  p.KW = g.KW;
-  p.SH = g.SH;
-  p.SW = g.SW;
+  memory.copy(padded, changetype<usize>(g), offsetof<Geometry>());
+  p.H = g.H + 2 * g.PH;
+  p.W = g.W + 2 * g.PW;
   p.PH = 0;
   p.PW = 0;
-  p.DH = g.DH;
-  p.DW = g.DW;
-  p.OH = g.OH;
-  p.OW = g.OW;
-  p.sN = C * Hp * Wp;
-  p.sC = Hp * Wp;
-  p.sH = Wp;
   p.sW = 1;
+  p.sH = p.W;
+  p.sC = p.H * p.W;
+  p.sN = g.C * p.sC;
   const data = padded + PADDED_HEAD;
-  memory.fill(data, 0, <usize>N * C * Hp * Wp * 4);
-  copyInterior(true, g, image, data);
+  memory.fill(data, 0, <usize>g.N * p.sN * 4);
+  copyInterior(true, g, p, image, data);
   windows<f32>(gather, p, data, col);
-  if (!gather) copyInterior(false, g, image, data);
+  if (!gather) copyInterior(false, g, p, image, data);
 }
 
-/** Copies the image into the padded copy's interior (`into`) or that interior back. */
-@inline function copyInterior(into: bool, g: Geometry, image: usize, data: usize): void {
-  const N = g.N, C = g.C, H = g.H, W = g.W, PH = g.PH, PW = g.PW;
+/**
+ * Copies the image (geometry g) into the interior of its padded copy (geometry p) at `data`
+ * (`into`), or that interior back.
+ */
+@inline function copyInterior(into: bool, g: Geometry, p: Geometry, image: usize, data: usize): void {
+  // Fields in locals: the stores could alias the geometries (see windows).
+  const N = g.N, C = g.C, H = g.H, W = g.W;
   const sN = g.sN, sC = g.sC, sH = g.sH, sW = g.sW;
-  const Hp = H + 2 * PH;
-  const Wp = W + 2 * PW;
+  const pN = p.sN, pC = p.sC, pH = p.sH;
+  const corner = g.PH * pH + g.PW;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       for (let y = 0; y < H; y++) {
         const src = image + <usize>(n * sN + c * sC + y * sH) * 4;
-        const dst = data + <usize>(((n * C + c) * Hp + y + PH) * Wp + PW) * 4;
+        const dst = data + <usize>(n * pN + c * pC + y * pH + corner) * 4;
         for (let x = 0; x < W; x++) {
           const at = src + <usize>(x * sW) * 4;
           const to = dst + (<usize>x << 2);
