@@ -358,15 +358,7 @@ export function createWasmEngine(
     imageOffset: number,
     imageStrides: readonly number[],
   ): { geometryAt: number; imageAt: number; low: number; span: number } | undefined {
-    const extents = [g.N, g.C, g.H, g.W];
-    let low = imageOffset;
-    let high = imageOffset;
-    extents.forEach((d, axis) => {
-      const reach = (d - 1) * (imageStrides[axis] as number);
-      if (reach < 0) low += reach;
-      else high += reach;
-    });
-    const span = high - low + 1;
+    const { low, length: span } = spanOf(imageOffset, [g.N, g.C, g.H, g.W], imageStrides);
     if (span > 2 * g.N * g.C * g.H * g.W + 64) return undefined;
     arena.reset();
     const geometryAt = arena.take(18 * 4);
@@ -433,35 +425,21 @@ export function createWasmEngine(
     const nest = reductionNest(shape, x.strides, accStrides);
     if (nest === undefined) return false;
     const { dims, xStrides, aStrides } = nest;
-    // The accumulators' span (their strides are never negative).
-    let aHigh = 0;
-    dims.forEach((d, axis) => {
-      aHigh += (d - 1) * (aStrides[axis] as number);
-    });
+    const accLength = spanOf(0, dims, aStrides).length;
     arena.reset();
-    const accAt = arena.copyIn(acc, 0, aHigh + 1);
+    const accAt = arena.copyIn(acc, 0, accLength);
     const below = arena.used;
     // In pieces as maps are (see streamMap), each innermost run whole: every accumulator then
     // takes its runs in the same order, and a run's pairwise halves stay the same.
     forEachBlock(dims, Math.max(thresholds.chunk, dims[3] as number), (start, extent) => {
       arena.reset(below);
-      let first = x.offset;
-      let accFirst = 0;
-      for (let a = 0; a < 4; a++) {
-        first += (start[a] as number) * (xStrides[a] as number);
-        accFirst += (start[a] as number) * (aStrides[a] as number);
-      }
-      let low = first;
-      let high = first;
-      for (let a = 0; a < 4; a++) {
-        const reach = ((extent[a] as number) - 1) * (xStrides[a] as number);
-        if (reach < 0) low += reach;
-        else high += reach;
-      }
-      const xAt = arena.copyIn(x.data as Float32Array, low, high - low + 1) + (first - low) * 4;
+      const first = elementAt(x.offset, start, xStrides);
+      const { low, length } = spanOf(first, extent, xStrides);
+      const xAt = arena.copyIn(x.data as Float32Array, low, length) + (first - low) * 4;
+      const accFirst = elementAt(0, start, aStrides);
       kernels.sumF32(...extent, xAt, ...xStrides, accAt + accFirst * 8, ...aStrides);
     });
-    acc.set(arena.view(acc, accAt, aHigh + 1));
+    acc.set(arena.view(acc, accAt, accLength));
     return true;
   }
 
@@ -573,15 +551,8 @@ export function createWasmEngine(
       // The kernel's arguments: head, extents, the output's address (set below), operands.
       args.length = 0;
       args.push(...head, ...extent, 0);
-      operands.forEach((x, j) => {
-        const st = strides[j] as number[];
-        let offset = x.offset;
-        let length = 1;
-        for (let a = 0; a < 3; a++) {
-          offset += (start[a] as number) * (st[a] as number);
-          length += ((extent[a] as number) - 1) * (st[a] as number);
-        }
-        args.push(arena.copyIn(x.data as FloatArray | Uint8Array, offset, length), ...st);
+      copyOperands(arena, operands, extent, strides, start).forEach((at, j) => {
+        args.push(at, ...(strides[j] as number[]));
       });
       const n = (extent[0] as number) * (extent[1] as number) * (extent[2] as number);
       const outAt = arena.take(n * outBytes);
@@ -636,17 +607,21 @@ export function createWasmEngine(
     return true;
   }
 
-  /** Copies each operand's span over the loop nest in, returning their addresses. */
+  /**
+   * Copies each operand's span over the loop nest (from index `start` of it) in, returning
+   * their addresses. The nest's strides are never negative, so a span starts where it is read.
+   */
   function copyOperands(
     into: Arena,
     inputs: readonly StridedOperand[],
     dims: readonly number[],
     strides: readonly number[][],
+    start: readonly number[] = [0, 0, 0],
   ): number[] {
     return inputs.map((x, j) => {
       const st = strides[j] as number[];
-      const length = 1 + dims.reduce((s, d, axis) => s + (d - 1) * (st[axis] as number), 0);
-      return into.copyIn(x.data as FloatArray | Uint8Array, x.offset, length);
+      const first = elementAt(x.offset, start, st);
+      return into.copyIn(x.data as FloatArray | Uint8Array, first, spanOf(first, dims, st).length);
     });
   }
 
@@ -819,6 +794,34 @@ function forEachBlock(
     }
     if (a < 0) return;
   }
+}
+
+/** The element at index `start` of a walk from `offset` through `strides`. */
+function elementAt(offset: number, start: readonly number[], strides: readonly number[]): number {
+  let at = offset;
+  start.forEach((i, axis) => {
+    at += i * (strides[axis] as number);
+  });
+  return at;
+}
+
+/**
+ * The elements a walk over `extents` from element `first` through `strides` (negative ones too)
+ * reaches: the lowest, and how many from there to the highest.
+ */
+function spanOf(
+  first: number,
+  extents: readonly number[],
+  strides: readonly number[],
+): { low: number; length: number } {
+  let low = first;
+  let high = first;
+  extents.forEach((d, axis) => {
+    const reach = (d - 1) * (strides[axis] as number);
+    if (reach < 0) low += reach;
+    else high += reach;
+  });
+  return { low, length: high - low + 1 };
 }
 
 /** Whether a nest's operand is read in runs (innermost stride 1) or repeats along them (0). */
