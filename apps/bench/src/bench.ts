@@ -17,6 +17,7 @@ const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name)
   --libs    run only these libraries; the hand-written loops run with zerograd
 
 Each library runs in its own child process, one after another; the parent prints one report.
+Where a target compares zg-wasm with tfjs-wasm, zerograd's child times tfjs-wasm too.
 Exit code 1 when any result is wrong or fails (zerograd on the js or wasm engine, a hand-written
 loop, tfjs) or a child fails; a missed target alone is exit 0.`;
 
@@ -62,10 +63,15 @@ function runChild(worker: Worker, args: string[]): Promise<WorkerReport> {
   });
 }
 
-async function childMain(worker: Worker, sections: readonly Section[], quick: boolean) {
+async function childMain(
+  worker: Worker,
+  workers: readonly Worker[],
+  sections: readonly Section[],
+  quick: boolean,
+) {
   const send = (m: WorkerMessage) =>
     new Promise<void>((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
-  const report = await runWorker(worker, sections, quick, (text) => {
+  const report = await runWorker(worker, workers, sections, quick, (text) => {
     process.send?.({ kind: "progress", text } satisfies WorkerMessage);
   });
   await send({ kind: "report", report });
@@ -96,20 +102,24 @@ async function main(): Promise<number> {
   const sections = SECTIONS.filter((s) => names.includes(s.name));
   const quick = values.quick;
 
+  const workers = parseList("libs", values.libs, WORKERS);
   if (values.worker !== undefined) {
     const [worker] = parseList("worker", values.worker, WORKERS);
-    await childMain(worker as Worker, sections, quick);
+    await childMain(worker as Worker, workers, sections, quick);
     return 0;
   }
 
-  const workers = parseList("libs", values.libs, WORKERS);
   console.log(heading(`zerograd bench${quick ? " --quick" : ""}: ${names.join(", ")}`));
   for (const line of machineInfo()) console.log(`  ${line}`);
   console.log(
     "  single-threaded: tfjs-cpu is plain JS; tfjs-wasm uses SIMD and one thread on Node",
   );
 
-  const forwarded = [...(quick ? ["--quick"] : []), `--only=${names.join(",")}`];
+  const forwarded = [
+    ...(quick ? ["--quick"] : []),
+    `--only=${names.join(",")}`,
+    `--libs=${workers.join(",")}`,
+  ];
   const results: CaseResult[] = [];
   const probeResults: ProbeResult[] = [];
   let childFailures = 0;

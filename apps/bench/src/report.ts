@@ -59,6 +59,7 @@ function resultLine(c: BenchCase, lib: Library, lookup: Lookup): string | undefi
     if (lib.startsWith("tfjs") && wasm !== undefined)
       note += `; ${versus(wasm, theirs, "zg-wasm")}`;
   }
+  if (r.alongside) note += " (in zerograd's process)";
   const samples = r.timing ? `${r.timing.samples}×${r.timing.inner}` : "";
   return `${name} ${measurement(c, r)}${samples.padEnd(8)}${note}`;
 }

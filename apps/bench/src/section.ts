@@ -62,6 +62,12 @@ export interface BenchCase {
    * reports which (unsupported) instead of running and raising.
    */
   tfjsKernels?: readonly string[];
+  /**
+   * A target divides zg-wasm's time by tfjs-wasm's on this case. When a run has both children,
+   * zerograd's child times tfjs-wasm here too, interleaved with its own rows, so the ratio does
+   * not carry the machine's drift between two processes; the tfjs-wasm child then skips it.
+   */
+  alongsideTfjsWasm?: boolean;
   /** Checks one library's result; `lib` tells which, for cases whose baseline returns less. */
   check(out: Output, lib: Library): Check;
 }
@@ -75,6 +81,8 @@ export interface CaseResult {
   error?: string;
   /** Why the library cannot run the case (a kernel its backend lacks): not a failure. */
   unsupported?: string;
+  /** A tfjs row timed in zerograd's child, interleaved with zerograd's rows (`alongsideTfjsWasm`). */
+  alongside?: boolean;
 }
 
 /** The heap after a full collection at one point of a loop. */

@@ -96,10 +96,16 @@ function speedup(
 ): Verdict {
   const mine = usableMs(run.lookup(caseId, fast), LIBRARY_LABEL[fast], "FAIL");
   if (typeof mine !== "number") return mine;
-  const theirs = usableMs(run.lookup(slowCaseId, slow), LIBRARY_LABEL[slow], "n/a");
+  const slowResult = run.lookup(slowCaseId, slow);
+  const theirs = usableMs(slowResult, LIBRARY_LABEL[slow], "n/a");
   if (typeof theirs !== "number") return theirs;
   const ratio = theirs / mine;
-  return verdict(ratio >= factor, `${ratio.toPrecision(3)}× (${fmt(mine)} vs ${fmt(theirs)} ms)`);
+  const where = slowResult?.alongside ? ", one process" : "";
+  return verdict(
+    ratio >= factor,
+    // Four digits, so that 1.1992 does not read as a failed 1.20.
+    `${ratio.toPrecision(4)}× (${fmt(mine)} vs ${fmt(theirs)} ms${where})`,
+  );
 }
 
 /** A transposed product's time over the plain one's, both on `lib`. */

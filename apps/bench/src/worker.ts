@@ -91,7 +91,7 @@ async function zerogradRunner(): Promise<Runner> {
   };
 }
 
-function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
+function runCase(c: BenchCase, runner: Runner, quick: boolean, alongside?: Runner): CaseResult[] {
   const results: CaseResult[] = [];
   const timed: {
     call: () => unknown;
@@ -101,18 +101,23 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
     result: CaseResult;
     impl: Impl;
   }[] = [];
-  for (const lib of runner.libs) {
+  const rows = [
+    ...runner.libs.map((lib) => ({ lib, by: runner })),
+    ...(alongside?.libs ?? []).map((lib) => ({ lib, by: alongside as Runner })),
+  ];
+  for (const { lib, by } of rows) {
     if (lib === "js" && !c.js) continue;
     const result: CaseResult = { caseId: c.id, lib };
+    if (by === alongside) result.alongside = true;
     results.push(result);
-    const unsupported = runner.unsupported?.(c);
+    const unsupported = by.unsupported?.(c);
     if (unsupported !== undefined) {
       result.unsupported = unsupported;
       continue;
     }
     let impl: Impl | undefined;
     try {
-      impl = runner.build(c, lib);
+      impl = by.build(c, lib);
       const built = impl;
       const first = timeOnce(() => built.callAndRead());
       result.check = c.check(first.value.output, lib);
@@ -142,9 +147,30 @@ function runCase(c: BenchCase, runner: Runner, quick: boolean): CaseResult[] {
   return results;
 }
 
-/** Runs every case of `sections` for one worker and returns what it measured. */
+/**
+ * The libraries `worker`'s child times on case `c` in a run of `workers`: zerograd's child its
+ * engines and the hand-written loop, plus tfjs-wasm on a case marked `alongsideTfjsWasm` when
+ * the run has the tfjs-wasm child too (which then leaves that case out); a tfjs child its own
+ * backend on every case that has a tfjs version.
+ */
+export function librariesFor(
+  worker: Worker,
+  c: BenchCase,
+  workers: readonly Worker[],
+): { own: boolean; tfjsWasm: boolean } {
+  const alongside =
+    c.alongsideTfjsWasm === true &&
+    c.tfjs !== undefined &&
+    workers.includes("zerograd") &&
+    workers.includes("tfjs-wasm");
+  if (worker === "zerograd") return { own: true, tfjsWasm: alongside };
+  return { own: c.tfjs !== undefined && !(worker === "tfjs-wasm" && alongside), tfjsWasm: false };
+}
+
+/** Runs every case of `sections` for one worker of a run of `workers`; returns what it measured. */
 export async function runWorker(
   worker: Worker,
+  workers: readonly Worker[],
   sections: readonly Section[],
   quick: boolean,
   progress: (text: string) => void,
@@ -154,13 +180,21 @@ export async function runWorker(
     worker === "zerograd"
       ? await zerogradRunner()
       : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm", gradients);
+  // tfjs-wasm in zerograd's process, loaded at the first case that needs it.
+  let alongside: Runner | undefined;
+  let alongsideCases = 0;
   const results: CaseResult[] = [];
   const probes: ProbeResult[] = [];
   for (const section of sections) {
     for (const c of section.cases(quick)) {
-      if (worker !== "zerograd" && !c.tfjs) continue;
+      const { own, tfjsWasm } = librariesFor(worker, c, workers);
+      if (!own) continue;
+      if (tfjsWasm) {
+        alongside ??= await tfjsRunner("wasm", gradients);
+        alongsideCases++;
+      }
       progress(`${worker}: ${c.label}`);
-      results.push(...runCase(c, runner, quick));
+      results.push(...runCase(c, runner, quick, tfjsWasm ? alongside : undefined));
       (globalThis as { gc?: () => void }).gc?.();
     }
     if (worker !== "zerograd") continue;
@@ -176,5 +210,8 @@ export async function runWorker(
     }
   }
   if (worker === "zerograd") stopEngines();
-  return { worker, info: runner.info, results, probes };
+  const info = alongside
+    ? `${runner.info}; ${alongside.info} alongside on ${alongsideCases} cases`
+    : runner.info;
+  return { worker, info, results, probes };
 }

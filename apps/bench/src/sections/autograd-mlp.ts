@@ -47,6 +47,8 @@ const stepCase: BenchCase = {
   label: `784-128-10 MLP, batch ${BATCH}, float32: forward + backward (loss and 4 gradients)`,
   family: "autograd",
   collect: false,
+  // A zg-wasm target compares this step with tfjs-wasm's.
+  alongsideTfjsWasm: true,
   names: {
     zerograd: "autograd",
     js: "by hand",

@@ -117,6 +117,8 @@ function toCase(p: Product): BenchCase {
     label: p.label,
     family: "matmul",
     flops: 2 * m * n * k,
+    // The zg-wasm targets read A·B at n=512 against tfjs-wasm.
+    alongsideTfjsWasm: p.id === `matmul/${PLAIN_AT}`,
     zerograd() {
       const { a, b } = inputs();
       const left = new NDArray(a, aShape);
