@@ -180,8 +180,9 @@ export async function runWorker(
     worker === "zerograd"
       ? await zerogradRunner()
       : await tfjsRunner(worker === "tfjs-cpu" ? "cpu" : "wasm", gradients);
-  // tfjs-wasm in zerograd's process, loaded at the first case that needs it.
-  let alongside: Runner | undefined;
+  // tfjs-wasm in zerograd's process, loaded at the first case that needs it. If it does not
+  // load, its rows report why and zerograd's rows still run.
+  let alongside: Runner | string | undefined;
   let alongsideCases = 0;
   const results: CaseResult[] = [];
   const probes: ProbeResult[] = [];
@@ -190,11 +191,17 @@ export async function runWorker(
       const { own, tfjsWasm } = librariesFor(worker, c, workers);
       if (!own) continue;
       if (tfjsWasm) {
-        alongside ??= await tfjsRunner("wasm", gradients);
+        alongside ??= await tfjsRunner("wasm", gradients).catch(
+          (e: unknown) => `tfjs-wasm did not load in zerograd's process: ${String(e)}`,
+        );
         alongsideCases++;
       }
       progress(`${worker}: ${c.label}`);
-      results.push(...runCase(c, runner, quick, tfjsWasm ? alongside : undefined));
+      const paired = tfjsWasm && typeof alongside === "object" ? alongside : undefined;
+      results.push(...runCase(c, runner, quick, paired));
+      if (tfjsWasm && typeof alongside === "string") {
+        results.push({ caseId: c.id, lib: "tfjs-wasm", error: alongside, alongside: true });
+      }
       (globalThis as { gc?: () => void }).gc?.();
     }
     if (worker !== "zerograd") continue;
@@ -210,8 +217,9 @@ export async function runWorker(
     }
   }
   if (worker === "zerograd") stopEngines();
-  const info = alongside
-    ? `${runner.info}; ${alongside.info} alongside on ${alongsideCases} cases`
-    : runner.info;
+  const info =
+    typeof alongside === "object"
+      ? `${runner.info}; ${alongside.info} alongside on ${alongsideCases} cases`
+      : runner.info;
   return { worker, info, results, probes };
 }
