@@ -124,10 +124,10 @@ export function measure(
   });
   const rounds = Math.max(...schedules.map((s) => s.reps));
   for (let round = 0; round < rounds; round++) {
-    // Each round starts one implementation later: a sample taken right after another's pays
-    // for some of its garbage and cache misses, and no implementation should always be second.
-    for (let i = 0; i < schedules.length; i++) {
-      const s = schedules[(round + i) % schedules.length] as Schedule;
+    // A sample taken right after another's pays for some of its garbage, cache misses and
+    // idle worker threads: no implementation should always come first, or after the same one.
+    for (const i of roundOrder(schedules.length, round)) {
+      const s = schedules[i] as Schedule;
       if (s.samples.length >= s.reps) continue;
       // Free the previous outputs first when calls are big, so one sample does not pay for the
       // collection of another's garbage.
@@ -142,6 +142,22 @@ export function measure(
     samples: s.samples.length,
     inner: s.inner,
   }));
+}
+
+/**
+ * The order of round `round` among `n` implementations, from a balanced Latin square (Williams'
+ * design): over n rounds when n is even, 2n when it is odd, each implementation comes first
+ * equally often and comes right after each other one equally often. Rotating one order instead
+ * would always time the same two neighbours in the same sequence.
+ */
+export function roundOrder(n: number, round: number): number[] {
+  // 0, 1, n-1, 2, n-2, ...: the differences between neighbours take every value once.
+  const first: number[] = [];
+  for (let i = 0, low = 1, high = n - 1; i < n; i++) {
+    first.push(i === 0 ? 0 : i % 2 === 1 ? low++ : high--);
+  }
+  const row = first.map((v) => (v + round) % n);
+  return n % 2 === 1 && Math.floor(round / n) % 2 === 1 ? row.reverse() : row;
 }
 
 /** Runs `fn` once and returns its result with the time it took. */

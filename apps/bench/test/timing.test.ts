@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { measure, type Plan } from "../src/timing";
+import { measure, type Plan, roundOrder } from "../src/timing";
 
 const settings: Plan = {
   reps: 3,
@@ -12,19 +12,20 @@ const settings: Plan = {
 };
 
 describe("measure", () => {
-  it("interleaves one sample of each implementation per round, starting one later each round", () => {
+  it("interleaves one sample of each implementation per round, in a balanced order", () => {
     const order: string[] = [];
     const calls = ["a", "b", "c"].map((name) => ({
       call: () => order.push(name),
       firstMs: 1,
       collect: false,
     }));
-    const timings = measure(calls, settings);
-    expect(order.join("")).toBe("abcbcacab");
+    const timings = measure(calls, { ...settings, reps: 6, minReps: 6 });
+    // Three rotations, then the same three reversed: b comes right after a and after c alike.
+    expect(order.join("")).toBe("abc bca cab cba acb bac".replaceAll(" ", ""));
     expect(timings.map((t) => [t.samples, t.inner])).toEqual([
-      [3, 1],
-      [3, 1],
-      [3, 1],
+      [6, 1],
+      [6, 1],
+      [6, 1],
     ]);
   });
 
@@ -39,4 +40,28 @@ describe("measure", () => {
     expect(timings.map((t) => t.samples)).toEqual([3, 2]);
     expect(order.join("")).toBe("abaa");
   });
+});
+
+describe("roundOrder", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7])(
+    "over a full cycle of %i implementations, each comes first and after each other one equally often",
+    (n) => {
+      const cycle = n % 2 === 0 ? n : 2 * n;
+      const firsts = new Array<number>(n).fill(0);
+      const after = new Map<string, number>();
+      for (let round = 0; round < cycle; round++) {
+        const row = roundOrder(n, round);
+        expect([...row].sort((x, y) => x - y)).toEqual([...Array(n).keys()]);
+        firsts[row[0] as number]++;
+        for (let i = 1; i < n; i++) {
+          const key = `${row[i - 1]}>${row[i]}`;
+          after.set(key, (after.get(key) ?? 0) + 1);
+        }
+      }
+      expect(new Set(firsts).size).toBe(1);
+      // Every ordered pair of two different implementations, the same number of times.
+      expect(after.size).toBe(n * (n - 1));
+      expect(new Set(after.values()).size).toBeLessThanOrEqual(1);
+    },
+  );
 });
