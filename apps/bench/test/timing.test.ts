@@ -21,7 +21,9 @@ describe("measure", () => {
     }));
     const timings = measure(calls, { ...settings, reps: 6, minReps: 6 });
     // Three rotations, then the same three reversed: b comes right after a and after c alike.
-    expect(order.join("")).toBe("abc bca cab cba acb bac".replaceAll(" ", ""));
+    // Each sample is one call, so an untimed call goes first: every letter twice.
+    const rounds = "abc bca cab cba acb bac".replaceAll(" ", "");
+    expect(order.join("")).toBe(rounds.replace(/./g, "$&$&"));
     expect(timings.map((t) => [t.samples, t.inner])).toEqual([
       [6, 1],
       [6, 1],
@@ -36,9 +38,25 @@ describe("measure", () => {
       { call: () => order.push("b"), firstMs: 30_000, collect: false },
     ];
     const timings = measure(calls, { ...settings, minReps: 1 });
-    // b is slow: its first (checked) call counts as a sample, and its budget affords one more.
+    // b is slow: its first (checked) call counts as a sample, and its budget affords one more,
+    // without an untimed call before it (a long call carries little of a's cost).
     expect(timings.map((t) => t.samples)).toEqual([3, 2]);
-    expect(order.join("")).toBe("abaa");
+    expect(order.join("")).toBe("aabaaaa");
+  });
+
+  it("times samples of three calls or more without an untimed call first", () => {
+    const order: string[] = [];
+    const calls = ["a", "b"].map((name) => ({
+      call: () => order.push(name),
+      firstMs: 1,
+      collect: false,
+    }));
+    const timings = measure(calls, { ...settings, minSampleMs: 3 });
+    expect(timings.map((t) => [t.samples, t.inner])).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
+    expect(order.join("")).toBe("aaabbb" + "bbbaaa" + "aaabbb");
   });
 });
 
