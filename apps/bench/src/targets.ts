@@ -40,6 +40,9 @@ const verdict = (pass: boolean, detail: string): Verdict => ({
   detail,
 });
 
+/** A ratio to four digits, so that 49.96 does not read as a failed 50.0, nor 1.1992 as 1.20. */
+const ratioDigits = (ratio: number): string => ratio.toPrecision(4);
+
 /** A median time, or why there is none; a wrong result gives `ifWrong`. */
 function usableMs(r: CaseResult | undefined, who: string, ifWrong: Status): number | Verdict {
   if (!r) return { status: "n/a", detail: `${who} not run` };
@@ -80,8 +83,7 @@ function fasterThanTfjsCpu(run: Run, caseId: string, factor: number, tfjsCaseId 
   const theirs = usableMs(run.lookup(tfjsCaseId, "tfjs-cpu"), "tfjs-cpu", "n/a");
   if (typeof theirs !== "number") return theirs;
   const speedup = theirs / mine;
-  // Four digits, so that 49.96 does not read as a failed 50.0.
-  const shown = speedup.toPrecision(4);
+  const shown = ratioDigits(speedup);
   return verdict(speedup >= factor, `${shown}× faster (${fmt(mine)} vs ${fmt(theirs)} ms)`);
 }
 
@@ -103,8 +105,7 @@ function speedup(
   const where = slowResult?.alongside ? ", one process" : "";
   return verdict(
     ratio >= factor,
-    // Four digits, so that 1.1992 does not read as a failed 1.20.
-    `${ratio.toPrecision(4)}× (${fmt(mine)} vs ${fmt(theirs)} ms${where})`,
+    `${ratioDigits(ratio)}× (${fmt(mine)} vs ${fmt(theirs)} ms${where})`,
   );
 }
 
