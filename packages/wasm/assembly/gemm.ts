@@ -17,11 +17,14 @@ const MC: i32 = 64;
   return <i32>(32 / sizeof<T>());
 }
 
-/** Bytes `gemm` needs at `work` for a block `cols` wide. */
-export function gemmWorkBytes(cols: i32, elementBytes: i32): i32 {
+/**
+ * Bytes `gemm` needs at `work` for a block `cols` wide and `depth` deep: all of B packed (as
+ * many bytes as the block of B itself), one block of A, and one edge tile.
+ */
+export function gemmWorkBytes(cols: i32, depth: i32, elementBytes: i32): i32 {
   const lanes = 32 / elementBytes;
   const panels = (cols + lanes - 1) / lanes;
-  return (panels * lanes * KC + MC * KC + MR * lanes) * elementBytes;
+  return (panels * lanes * depth + MC * KC + MR * lanes) * elementBytes;
 }
 
 /** B[pc : pc+kc, j0 : j1] into slivers nr wide and kc deep, zero past j1. */
@@ -162,14 +165,21 @@ export function gemmWorkBytes(cols: i32, elementBytes: i32): i32 {
   v128.store(c + 3 * l, c31, 16);
 }
 
-@inline function gemm<T>(
+/** All of B[:, j0 : j1] into `work`, one run of slivers per depth block of KC. */
+function packAllB<T>(k: i32, b: usize, brs: i32, bcs: i32, j0: i32, j1: i32, work: usize): void {
+  const w = nr<T>();
+  const pitch = <usize>((j1 - j0 + w - 1) / w) * <usize>w * sizeof<T>();
+  for (let pc = 0; pc < k; pc += KC) {
+    packB<T>(min(KC, k - pc), pc, j0, j1, b, brs, bcs, work + <usize>pc * pitch);
+  }
+}
+
+/** Rows i0 <= i < i1 of the block j0 <= j < j1 of C, from B packed by `packAllB` at `work`. */
+function gemmRows<T>(
   k: i32,
   a: usize,
   ars: i32,
   acs: i32,
-  b: usize,
-  brs: i32,
-  bcs: i32,
   c: usize,
   ldc: i32,
   i0: i32,
@@ -180,23 +190,17 @@ export function gemmWorkBytes(cols: i32, elementBytes: i32): i32 {
 ): void {
   const size = sizeof<T>();
   const w = nr<T>();
-  if (k == 0) {
-    for (let i = i0; i < i1; i++) {
-      memory.fill(c + (<usize>i * <usize>ldc + <usize>j0) * size, 0, <usize>(j1 - j0) * size);
-    }
-    return;
-  }
   const cols = j1 - j0;
   const panels = (cols + w - 1) / w;
-  const packedB = work;
-  const packedA = packedB + <usize>panels * <usize>w * <usize>KC * size;
+  const pitch = <usize>panels * <usize>w * size;
+  const packedA = work + <usize>k * pitch;
   const edge = packedA + <usize>MC * <usize>KC * size;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = min(KC, k - pc);
-    const first = pc == 0;
-    packB<T>(kc, pc, j0, j1, b, brs, bcs, packedB);
-    for (let ic = i0; ic < i1; ic += MC) {
-      const mc = min(MC, i1 - ic);
+  for (let ic = i0; ic < i1; ic += MC) {
+    const mc = min(MC, i1 - ic);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const first = pc == 0;
+      const packedB = work + <usize>pc * pitch;
       packA<T>(mc, ic, pc, kc, a, ars, acs, packedA);
       for (let jp = 0; jp < cols; jp += w) {
         const bp = packedB + <usize>jp * <usize>kc * size;
@@ -223,6 +227,66 @@ export function gemmWorkBytes(cols: i32, elementBytes: i32): i32 {
         }
       }
     }
+  }
+}
+
+@inline function gemm<T>(
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  work: usize,
+): void {
+  if (k == 0) {
+    for (let i = i0; i < i1; i++) {
+      memory.fill(c + (<usize>i * <usize>ldc + <usize>j0) * sizeof<T>(), 0, <usize>(j1 - j0) * sizeof<T>());
+    }
+    return;
+  }
+  packAllB<T>(k, b, brs, bcs, j0, j1, work);
+  gemmRows<T>(k, a, ars, acs, c, ldc, i0, i1, j0, j1, work);
+}
+
+/**
+ * This thread's share of the rows 0 <= i < m of C when several threads compute it (k > 0): packs
+ * all of B, then takes blocks of `block` rows in turn from the counter at `next` (an i32 that
+ * every thread adds to) until none is left, setting block b's flag (the i32 at flags + 4b) to 1
+ * and waking its waiter when the block is done.
+ */
+@inline function gemmShare<T>(
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  block: i32,
+  work: usize,
+  next: usize,
+  flags: usize,
+): void {
+  packAllB<T>(k, b, brs, bcs, 0, ldc, work);
+  for (;;) {
+    const taken = atomic.add<i32>(next, 1);
+    const i0 = taken * block;
+    if (i0 >= m) return;
+    gemmRows<T>(k, a, ars, acs, c, ldc, i0, min(m, i0 + block), 0, ldc, work);
+    const flag = flags + (<usize>taken << 2);
+    atomic.store<i32>(flag, 1);
+    atomic.notify(flag, 1);
   }
 }
 
@@ -262,4 +326,60 @@ export function dgemm(
   work: usize,
 ): void {
   gemm<f64>(k, a, ars, acs, b, brs, bcs, c, ldc, i0, i1, j0, j1, work);
+}
+
+export function sgemmShare(
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  block: i32,
+  work: usize,
+  next: usize,
+  flags: usize,
+): void {
+  gemmShare<f32>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags);
+}
+
+export function dgemmShare(
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  block: i32,
+  work: usize,
+  next: usize,
+  flags: usize,
+): void {
+  gemmShare<f64>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags);
+}
+
+/** B[:, 0 : n] packed at `work` for `sgemmRows` (the calling thread's part of `sgemmShare`). */
+export function sgemmPackB(k: i32, b: usize, brs: i32, bcs: i32, n: i32, work: usize): void {
+  packAllB<f32>(k, b, brs, bcs, 0, n, work);
+}
+
+export function dgemmPackB(k: i32, b: usize, brs: i32, bcs: i32, n: i32, work: usize): void {
+  packAllB<f64>(k, b, brs, bcs, 0, n, work);
+}
+
+/** Rows i0 <= i < i1 of C [*, n] from B packed at `work` by `sgemmPackB`. */
+export function sgemmRows(k: i32, a: usize, ars: i32, acs: i32, c: usize, n: i32, i0: i32, i1: i32, work: usize): void {
+  gemmRows<f32>(k, a, ars, acs, c, n, i0, i1, 0, n, work);
+}
+
+export function dgemmRows(k: i32, a: usize, ars: i32, acs: i32, c: usize, n: i32, i0: i32, i1: i32, work: usize): void {
+  gemmRows<f64>(k, a, ars, acs, c, n, i0, i1, 0, n, work);
 }

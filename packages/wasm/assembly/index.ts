@@ -1,5 +1,15 @@
 export { gatherF32, gatherF64 } from "./gather";
-export { dgemm, gemmWorkBytes, sgemm } from "./gemm";
+export {
+  dgemm,
+  dgemmPackB,
+  dgemmRows,
+  dgemmShare,
+  gemmWorkBytes,
+  sgemm,
+  sgemmPackB,
+  sgemmRows,
+  sgemmShare,
+} from "./gemm";
 export {
   binaryF32,
   binaryF64,

@@ -5,6 +5,8 @@ import { canBlock, type HostWorker, spawnWorker } from "./platform";
 export const KERNELS = [
   "sgemm",
   "dgemm",
+  "sgemmShare",
+  "dgemmShare",
   "binaryF32",
   "binaryF64",
   "unaryF32",
@@ -80,11 +82,14 @@ if (typeof require === "function" && typeof process === "object") {
 /**
  * Worker threads over one shared memory. `run` hands jobs 1.. to the workers, runs job 0 on
  * the calling thread, and returns when all are done, so an engine's entry points stay
- * synchronous. Where the calling thread may not block (a browser's main thread) it spins.
+ * synchronous (`runWith` runs a function of the caller's instead of job 0). Where the calling
+ * thread may not block (a browser's main thread) it spins.
  */
 export class Pool {
   private readonly blocking = canBlock();
   private sequence = 0;
+  /** Workers in the current run (none between runs). */
+  private running = 0;
 
   private constructor(
     private readonly memory: WasmMemory,
@@ -121,12 +126,24 @@ export class Pool {
   }
 
   run(jobs: readonly Job[]): void {
-    if (jobs.length > this.size)
-      throw new RangeError(`Pool.run: ${jobs.length} jobs, ${this.size} threads`);
+    const [first, ...rest] = jobs;
+    this.runWith(rest, () => {
+      if (first !== undefined) this.local[first.kernel](...first.args);
+    });
+  }
+
+  /**
+   * Hands `jobs` to workers 1.., calls `local` on this thread, and returns when all are done.
+   * `local` may wait for words the workers set (see `waitFor`).
+   */
+  runWith(jobs: readonly Job[], local: () => void): void {
+    if (jobs.length >= this.size)
+      throw new RangeError(`Pool.run: ${jobs.length + 1} jobs, ${this.size} threads`);
     const sequence = ++this.sequence;
+    this.running = jobs.length;
     const buffer = this.memory.buffer;
-    for (let w = 1; w < jobs.length; w++) {
-      const job = jobs[w] as Job;
+    for (let w = 1; w <= jobs.length; w++) {
+      const job = jobs[w - 1] as Job;
       if (job.args.length > MAX_ARGS)
         throw new RangeError(`Pool.run: ${job.args.length} arguments`);
       const slot = slotAddress(w);
@@ -137,26 +154,43 @@ export class Pool {
       Atomics.store(words, SEQ, sequence);
       Atomics.notify(words, SEQ);
     }
-    const first = jobs[0];
     let failure: unknown;
     try {
-      if (first !== undefined) this.local[first.kernel](...first.args);
+      local();
     } catch (error) {
       failure = error;
     }
-    for (let w = 1; w < jobs.length; w++) {
+    for (let w = 1; w <= jobs.length; w++) {
       const words = new Int32Array(buffer, slotAddress(w), 4);
       for (;;) {
         const done = Atomics.load(words, DONE);
         if (done === sequence) break;
         if (done === -sequence) {
-          failure ??= new Error(`@zerograd/wasm: ${(jobs[w] as Job).kernel} failed in worker ${w}`);
+          failure ??= new Error(
+            `@zerograd/wasm: ${(jobs[w - 1] as Job).kernel} failed in worker ${w}`,
+          );
           break;
         }
         if (this.blocking) Atomics.wait(words, DONE, done);
       }
     }
+    this.running = 0;
     if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Waits until a worker of the current run sets `words[index]` (from 0), checking every
+   * millisecond whether one of them failed instead, which throws.
+   */
+  waitFor(words: Int32Array, index: number): void {
+    const buffer = this.memory.buffer;
+    while (Atomics.load(words, index) === 0) {
+      for (let w = 1; w <= this.running; w++) {
+        if (Atomics.load(new Int32Array(buffer, slotAddress(w), 4), DONE) === -this.sequence)
+          throw new Error(`@zerograd/wasm: worker ${w} failed`);
+      }
+      if (this.blocking) Atomics.wait(words, index, 0, 1);
+    }
   }
 
   stop(): void {
