@@ -165,10 +165,15 @@ export function gemmWorkBytes(cols: i32, depth: i32, elementBytes: i32): i32 {
   v128.store(c + 3 * l, c31, 16);
 }
 
+/** Bytes of packed B per unit of depth for a block `cols` wide: whole slivers. */
+@inline function packedPitch<T>(cols: i32): usize {
+  const w = nr<T>();
+  return <usize>((cols + w - 1) / w) * <usize>w * sizeof<T>();
+}
+
 /** All of B[:, j0 : j1] into `work`, one run of slivers per depth block of KC. */
 function packAllB<T>(k: i32, b: usize, brs: i32, bcs: i32, j0: i32, j1: i32, work: usize): void {
-  const w = nr<T>();
-  const pitch = <usize>((j1 - j0 + w - 1) / w) * <usize>w * sizeof<T>();
+  const pitch = packedPitch<T>(j1 - j0);
   for (let pc = 0; pc < k; pc += KC) {
     packB<T>(min(KC, k - pc), pc, j0, j1, b, brs, bcs, work + <usize>pc * pitch);
   }
@@ -191,8 +196,7 @@ function gemmRows<T>(
   const size = sizeof<T>();
   const w = nr<T>();
   const cols = j1 - j0;
-  const panels = (cols + w - 1) / w;
-  const pitch = <usize>panels * <usize>w * size;
+  const pitch = packedPitch<T>(cols);
   const packedA = work + <usize>k * pitch;
   const edge = packedA + <usize>MC * <usize>KC * size;
   for (let ic = i0; ic < i1; ic += MC) {
@@ -257,10 +261,11 @@ function gemmRows<T>(
 }
 
 /**
- * This thread's share of the rows 0 <= i < m of C when several threads compute it (k > 0): packs
- * all of B, then takes blocks of `block` rows in turn from the counter at `next` (an i32 that
- * every thread adds to) until none is left, setting block b's flag (the i32 at flags + 4b) to 1
- * and waking its waiter when the block is done.
+ * A thread's part of the rows 0 <= i < m of C when several threads compute it (k > 0): takes
+ * blocks of `block` rows in turn from the counter at `next` (an i32 that every thread adds to),
+ * at most `most` of them, packing all of B into `work` first unless `packed`. Sets block b's flag
+ * (the i32 at flags + 4b) to 1 and wakes its waiter when the block is done. Returns the last
+ * block taken, or -1 when none was left.
  */
 @inline function gemmShare<T>(
   k: i32,
@@ -277,17 +282,22 @@ function gemmRows<T>(
   work: usize,
   next: usize,
   flags: usize,
-): void {
-  packAllB<T>(k, b, brs, bcs, 0, ldc, work);
-  for (;;) {
+  most: i32,
+  packed: bool,
+): i32 {
+  if (!packed) packAllB<T>(k, b, brs, bcs, 0, ldc, work);
+  let last = -1;
+  for (let done = 0; done < most; done++) {
     const taken = atomic.add<i32>(next, 1);
     const i0 = taken * block;
-    if (i0 >= m) return;
+    if (i0 >= m) break;
     gemmRows<T>(k, a, ars, acs, c, ldc, i0, min(m, i0 + block), 0, ldc, work);
     const flag = flags + (<usize>taken << 2);
     atomic.store<i32>(flag, 1);
     atomic.notify(flag, 1);
+    last = taken;
   }
+  return last;
 }
 
 export function sgemm(
@@ -343,8 +353,10 @@ export function sgemmShare(
   work: usize,
   next: usize,
   flags: usize,
-): void {
-  gemmShare<f32>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags);
+  most: i32,
+  packed: bool,
+): i32 {
+  return gemmShare<f32>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags, most, packed);
 }
 
 export function dgemmShare(
@@ -362,24 +374,8 @@ export function dgemmShare(
   work: usize,
   next: usize,
   flags: usize,
-): void {
-  gemmShare<f64>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags);
-}
-
-/** B[:, 0 : n] packed at `work` for `sgemmRows` (the calling thread's part of `sgemmShare`). */
-export function sgemmPackB(k: i32, b: usize, brs: i32, bcs: i32, n: i32, work: usize): void {
-  packAllB<f32>(k, b, brs, bcs, 0, n, work);
-}
-
-export function dgemmPackB(k: i32, b: usize, brs: i32, bcs: i32, n: i32, work: usize): void {
-  packAllB<f64>(k, b, brs, bcs, 0, n, work);
-}
-
-/** Rows i0 <= i < i1 of C [*, n] from B packed at `work` by `sgemmPackB`. */
-export function sgemmRows(k: i32, a: usize, ars: i32, acs: i32, c: usize, n: i32, i0: i32, i1: i32, work: usize): void {
-  gemmRows<f32>(k, a, ars, acs, c, n, i0, i1, 0, n, work);
-}
-
-export function dgemmRows(k: i32, a: usize, ars: i32, acs: i32, c: usize, n: i32, i0: i32, i1: i32, work: usize): void {
-  gemmRows<f64>(k, a, ars, acs, c, n, i0, i1, 0, n, work);
+  most: i32,
+  packed: bool,
+): i32 {
+  return gemmShare<f64>(k, a, ars, acs, b, brs, bcs, c, ldc, m, block, work, next, flags, most, packed);
 }

@@ -1,13 +1,9 @@
 export { gatherF32, gatherF64 } from "./gather";
 export {
   dgemm,
-  dgemmPackB,
-  dgemmRows,
   dgemmShare,
   gemmWorkBytes,
   sgemm,
-  sgemmPackB,
-  sgemmRows,
   sgemmShare,
 } from "./gemm";
 export {

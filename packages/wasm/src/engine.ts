@@ -96,10 +96,9 @@ type FloatArray = Float32Array | Float64Array;
 /** The kernels the engine calls, plus the work-size query. */
 export interface Kernels extends Record<KernelName, Kernel> {
   gemmWorkBytes(cols: number, depth: number, elementBytes: number): number;
-  sgemmPackB: Kernel;
-  dgemmPackB: Kernel;
-  sgemmRows: Kernel;
-  dgemmRows: Kernel;
+  /** Returns the last block of rows it took, or -1 (see assembly/gemm.ts). */
+  sgemmShare(...args: number[]): number;
+  dgemmShare(...args: number[]): number;
 }
 
 /**
@@ -224,32 +223,29 @@ function shareRows(
   );
   const words = arena.int32s(wordsAt, 1 + blocks);
   words.fill(0);
-  const jobs = works.slice(1).map(
-    (work): Job => ({
-      kernel: f32 ? "sgemmShare" : "dgemmShare",
-      args: [k, ...left, ...right, cAt, n, m, SHARE_ROWS, work, wordsAt, wordsAt + 4],
-    }),
-  );
+  const share = f32 ? "sgemmShare" : "dgemmShare";
+  const args = [k, ...left, ...right, cAt, n, m, SHARE_ROWS];
+  const flags = [wordsAt, wordsAt + 4];
+  const jobs = works
+    .slice(1)
+    .map((work): Job => ({ kernel: share, args: [...args, work, ...flags, blocks, 0] }));
   const copyOut = (block: number) => {
     const i0 = block * SHARE_ROWS;
     const i1 = Math.min(m, i0 + SHARE_ROWS);
     out.set(arena.view(out, cAt + i0 * n * size, (i1 - i0) * n), outOffset + i0 * n);
   };
-  const work = works[0] as number;
+  const mine = [...args, works[0] as number, ...flags, 1];
   pool.runWith(jobs, () => {
-    (f32 ? kernels.sgemmPackB : kernels.dgemmPackB)(k, ...right, n, work);
-    const mine = new Uint8Array(blocks);
-    for (;;) {
-      const block = Atomics.add(words, 0, 1);
-      if (block >= blocks) break;
-      const i0 = block * SHARE_ROWS;
-      const i1 = Math.min(m, i0 + SHARE_ROWS);
-      (f32 ? kernels.sgemmRows : kernels.dgemmRows)(k, ...left, cAt, n, i0, i1, work);
+    // One block at a time, so that each is copied out as soon as it is done.
+    const done = new Uint8Array(blocks);
+    for (let packed = 0; ; packed = 1) {
+      const block = kernels[share](...mine, packed);
+      if (block < 0) break;
       copyOut(block);
-      mine[block] = 1;
+      done[block] = 1;
     }
     for (let block = 0; block < blocks; block++) {
-      if (mine[block]) continue;
+      if (done[block]) continue;
       pool.waitFor(words, 1 + block);
       copyOut(block);
     }
