@@ -13,7 +13,8 @@ export async function startEngines(): Promise<string> {
   loaded.set("wasm", await loadWasm({ threads: 2 }));
   loaded.set("wasm-1t", await loadWasm({ threads: 1 }));
   const two = loaded.get("wasm") as LoadedWasm;
-  return `@zerograd/wasm threads=${two.engine.state.threads}${two.note ? ` (${two.note})` : ""} and threads=1`;
+  const fma = two.relaxedSimd ? ", relaxed SIMD (fused multiply-add) in matmul" : "";
+  return `@zerograd/wasm threads=${two.engine.state.threads}${two.note ? ` (${two.note})` : ""} and threads=1${fma}`;
 }
 
 export function stopEngines(): void {

@@ -22,5 +22,6 @@ export async function selectEngine(name: EngineName): Promise<string> {
   let info = engineInfo();
   if (info.engine !== "wasm") info = await useWasm();
   const threads = `${info.threads} thread${info.threads === 1 ? "" : "s"}`;
-  return `wasm (@zerograd/wasm, SIMD, ${threads}${info.note ? `: ${info.note}` : ""})`;
+  const simd = info.relaxedSimd ? "SIMD + relaxed SIMD" : "SIMD";
+  return `wasm (@zerograd/wasm, ${simd}, ${threads}${info.note ? `: ${info.note}` : ""})`;
 }

@@ -12,6 +12,7 @@ export type WasmModule = object;
 interface WebAssemblyApi {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   compile(bytes: Uint8Array<ArrayBuffer>): Promise<WasmModule>;
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
   instantiate(
     module: WasmModule,
     imports: Record<string, Record<string, unknown>>,

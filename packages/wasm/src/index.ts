@@ -7,7 +7,7 @@ import {
   type Thresholds,
   type WasmEngine,
 } from "./engine";
-import { kernels as kernelsBase64 } from "./generated/kernels";
+import { kernels as kernelsBase64, kernelsRelaxed as relaxedBase64 } from "./generated/kernels";
 import { host, type WasmModule } from "./host";
 import { coreCount, threadsUnavailable } from "./platform";
 import { Pool } from "./pool";
@@ -28,6 +28,12 @@ export interface UseWasmOptions {
   readonly threads?: number;
   /** Where the kernels and the threads take over (tests set them to 0 to run everything there). */
   readonly thresholds?: Partial<Thresholds>;
+  /**
+   * Use relaxed SIMD's fused multiply-add in matmul where the host has it (default true). Turn
+   * it off for float32 products that round exactly as on hosts without it: a fused
+   * multiply-add rounds once where a multiply and an add round twice.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /** Which engine runs the kernels, on how many threads, and why not more. */
@@ -37,6 +43,11 @@ export interface EngineInfo {
   readonly threads: number;
   /** Whether WebAssembly SIMD kernels are active. */
   readonly simd: boolean;
+  /**
+   * Whether matmul uses relaxed SIMD's fused multiply-add (Chrome 114+, Node 22+; Node 20 only
+   * with `--experimental-wasm-relaxed-simd`).
+   */
+  readonly relaxedSimd: boolean;
   /** Why threads are fewer than asked, when they are. */
   readonly note?: string;
 }
@@ -99,24 +110,33 @@ function unshared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
 /** A WebAssembly engine that is not active yet, with its workers; `stop` ends them. */
 export interface LoadedWasm {
   readonly engine: WasmEngine;
+  /** Whether matmul runs the relaxed SIMD kernels. */
+  readonly relaxedSimd: boolean;
   /** Why threads are fewer than asked, when they are. */
   readonly note?: string;
   stop(): void;
 }
 
-/** The kernels (a module, or its bytes) instantiated over a new memory. */
+/**
+ * The kernels (modules, or their bytes) instantiated over one new memory; a later module's
+ * exports replace an earlier one's of the same name.
+ */
 async function instantiate(
-  code: WasmModule | Uint8Array<ArrayBuffer>,
+  codes: readonly (WasmModule | Uint8Array<ArrayBuffer>)[],
   shared: boolean,
 ): Promise<KernelMemory> {
-  const module = code instanceof Uint8Array ? await host.WebAssembly.compile(code) : code;
   const memory = new host.WebAssembly.Memory({
     initial: INITIAL_PAGES,
     maximum: MAXIMUM_PAGES,
     ...(shared ? { shared: true } : {}),
   });
-  const instance = await host.WebAssembly.instantiate(module, { env: { memory } });
-  return { memory, kernels: instance.exports as unknown as Kernels };
+  const kernels = {};
+  for (const code of codes) {
+    const module = code instanceof Uint8Array ? await host.WebAssembly.compile(code) : code;
+    const instance = await host.WebAssembly.instantiate(module, { env: { memory } });
+    Object.assign(kernels, instance.exports);
+  }
+  return { memory, kernels: kernels as Kernels };
 }
 
 /** Compiles the kernels and starts the workers, without making the engine active. */
@@ -127,20 +147,24 @@ export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm
   }
   const unavailable = asked > 1 ? threadsUnavailable() : undefined;
   const threads = unavailable === undefined ? asked : 1;
-  const bytes = decode(kernelsBase64);
+  const codes = [decode(kernelsBase64)];
+  const relaxed = decode(relaxedBase64);
+  const relaxedSimd = options.relaxedSimd !== false && host.WebAssembly.validate(relaxed);
+  if (relaxedSimd) codes.push(relaxed);
   // This thread's memory is a plain one; with threads, the workers share a second memory.
-  const own = await instantiate(unshared(bytes), false);
+  const own = await instantiate(codes.map(unshared), false);
   let pooled: (KernelMemory & { pool: Pool }) | undefined;
   if (threads > 1) {
-    const module = await host.WebAssembly.compile(bytes);
-    const { memory, kernels } = await instantiate(module, true);
-    pooled = { memory, kernels, pool: await Pool.start(module, memory, kernels, threads) };
+    const modules = await Promise.all(codes.map((code) => host.WebAssembly.compile(code)));
+    const { memory, kernels } = await instantiate(modules, true);
+    pooled = { memory, kernels, pool: await Pool.start(modules, memory, kernels, threads) };
   }
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const engine = createWasmEngine(own, pooled, thresholds);
   const pool = pooled?.pool;
   return {
     engine,
+    relaxedSimd,
     ...(unavailable === undefined ? {} : { note: unavailable }),
     stop: () => pool?.stop(),
   };
@@ -175,10 +199,11 @@ export function engineInfo(): EngineInfo {
       engine: "wasm",
       threads: current.engine.state.threads,
       simd: true,
+      relaxedSimd: current.relaxedSimd,
       ...(current.note ? { note: current.note } : {}),
     };
   }
-  return { engine: active.name, threads: 1, simd: false };
+  return { engine: active.name, threads: 1, simd: false, relaxedSimd: false };
 }
 
 /** The active wasm engine, for tests and benchmarks (undefined when `useWasm` has not run). */

@@ -46,8 +46,12 @@ const COUNT = 3;
 // The worker: instantiates the kernels over the shared memory, then waits on its slot for jobs.
 // It runs in worker_threads (eval'd source) and in Web Workers (a blob URL) alike.
 const WORKER_SOURCE = `"use strict";
-const start = ({ module, memory, slot, names }) => {
-  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+const start = ({ modules, memory, slot, names }) => {
+  // A later module's exports replace an earlier one's (the relaxed SIMD GEMM).
+  const exports = {};
+  for (const module of modules) {
+    Object.assign(exports, new WebAssembly.Instance(module, { env: { memory } }).exports);
+  }
   const kernels = names.map((name) => exports[name]);
   const words = new Int32Array(memory.buffer, slot, 4);
   const args = new Float64Array(memory.buffer, slot + 16, ${MAX_ARGS});
@@ -99,7 +103,7 @@ export class Pool {
 
   /** Starts `threads - 1` workers (the caller is the first thread) and waits until they run. */
   static async start(
-    module: WasmModule,
+    modules: readonly WasmModule[],
     memory: WasmMemory,
     local: Readonly<Record<KernelName, Kernel>>,
     threads: number,
@@ -110,7 +114,7 @@ export class Pool {
         const worker = spawnWorker(WORKER_SOURCE);
         workers.push(worker);
         const ready = worker.first();
-        worker.post({ module, memory, slot: slotAddress(w), names: KERNELS });
+        worker.post({ modules, memory, slot: slotAddress(w), names: KERNELS });
         await ready;
       }
     } catch (error) {
