@@ -148,8 +148,9 @@ export async function loadWasm(options: UseWasmOptions = {}): Promise<LoadedWasm
   const unavailable = asked > 1 ? threadsUnavailable() : undefined;
   const threads = unavailable === undefined ? asked : 1;
   const codes = [decode(kernelsBase64)];
-  const relaxed = decode(relaxedBase64);
-  const relaxedSimd = options.relaxedSimd !== false && host.WebAssembly.validate(relaxed);
+  // The relaxed SIMD GEMM goes last, so its exports replace the first module's.
+  const relaxed = options.relaxedSimd === false ? undefined : decode(relaxedBase64);
+  const relaxedSimd = relaxed !== undefined && host.WebAssembly.validate(relaxed);
   if (relaxedSimd) codes.push(relaxed);
   // This thread's memory is a plain one; with threads, the workers share a second memory.
   const own = await instantiate(codes.map(unshared), false);

@@ -8,7 +8,7 @@
 // rounds once, after the add, and gives 2⁻²⁶ exactly. In float64, e = 2⁻²⁷: 0 against 2⁻⁵⁴.
 // Every x86-64 CPU since 2013 and every 64-bit ARM one fuses (relaxed SIMD would let a host
 // without FMA run the multiply and the add apart).
-import { engine, jsEngine, setEngine } from "@zerograd/ndarray";
+import { engine, jsEngine } from "@zerograd/ndarray";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineInfo, type LoadedWasm, loadWasm, stopWasm, useWasm } from "../src/index";
 
@@ -24,7 +24,6 @@ beforeAll(async () => {
 afterAll(() => {
   for (const l of Object.values(loaded)) l.stop();
   stopWasm();
-  setEngine(jsEngine);
 });
 
 /** [m, 2]·[2, n] with every row of A [−(1 + 2·e), 1 + e] and every column of B [1, 1 + e]. */
