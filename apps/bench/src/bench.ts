@@ -8,7 +8,14 @@ import type { CaseResult, ProbeResult, Section } from "./section";
 import { SECTIONS } from "./sections/index";
 import { targetsTable } from "./targets";
 import { nowMs } from "./timing";
-import { runWorker, WORKERS, type Worker, type WorkerMessage, type WorkerReport } from "./worker";
+import {
+  librariesFor,
+  runWorker,
+  WORKERS,
+  type Worker,
+  type WorkerMessage,
+  type WorkerReport,
+} from "./worker";
 
 const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name).join(",")}] [--libs=${WORKERS.join(",")}]
 
@@ -16,7 +23,8 @@ const USAGE = `usage: pnpm bench [--quick] [--only=${SECTIONS.map((s) => s.name)
   --only    run only these sections (comma-separated)
   --libs    run only these libraries; the hand-written loops run with zerograd
 
-Each library runs in its own child process, one after another; the parent prints one report.
+Each library runs in child processes, one per section, one after another; the parent prints one
+report.
 Where a target compares zg-wasm with tfjs-wasm, zerograd's child times tfjs-wasm too.
 Exit code 1 when any result is wrong or fails (zerograd on the js or wasm engine, a hand-written
 loop, tfjs) or a child fails; a missed target alone is exit 0.`;
@@ -38,6 +46,17 @@ function parseList<T extends string>(
     );
   }
   return known.filter((k) => picked.includes(k));
+}
+
+/** Whether `worker`'s child has anything to run in `section`: a case of its own, or a probe. */
+function runsIn(
+  worker: Worker,
+  section: Section,
+  workers: readonly Worker[],
+  quick: boolean,
+): boolean {
+  if (worker === "zerograd" && (section.probes?.(quick).length ?? 0) > 0) return true;
+  return section.cases(quick).some((c) => librariesFor(worker, c, workers).own);
 }
 
 /** Runs one worker in a child process of this same script and resolves with its report. */
@@ -115,28 +134,47 @@ async function main(): Promise<number> {
     "  single-threaded: tfjs-cpu is plain JS; tfjs-wasm uses SIMD and one thread on Node",
   );
 
-  const forwarded = [
-    ...(quick ? ["--quick"] : []),
-    `--only=${names.join(",")}`,
-    `--libs=${workers.join(",")}`,
-  ];
+  const flags = [...(quick ? ["--quick"] : []), `--libs=${workers.join(",")}`];
   const results: CaseResult[] = [];
   const probeResults: ProbeResult[] = [];
   let childFailures = 0;
   const start = nowMs();
   for (const worker of workers) {
     const t0 = nowMs();
-    try {
-      const report = await runChild(worker, forwarded);
-      results.push(...report.results);
-      probeResults.push(...report.probes);
-      console.log(
-        `  ran ${worker.padEnd(10)} ${((nowMs() - t0) / 1000).toFixed(1).padStart(6)} s  ${report.info}`,
-      );
-    } catch (e) {
-      childFailures++;
-      console.log(`  ${worker} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    // One child per section, so that no section's figures depend on what ran before it in the
+    // same process: the heap, the wasm memory and V8's GC limits that earlier sections leave
+    // behind (tfjs-wasm's heap alone moved the CNN step by a fifth).
+    const own = sections.filter((s) => runsIn(worker, s, workers, quick));
+    const infos = new Set<string>();
+    let alongside: { info: string; cases: number } | undefined;
+    let failed = 0;
+    for (const section of own) {
+      try {
+        const report = await runChild(worker, [...flags, `--only=${section.name}`]);
+        results.push(...report.results);
+        probeResults.push(...report.probes);
+        infos.add(report.info);
+        if (report.alongside) {
+          alongside = {
+            info: report.alongside.info,
+            cases: (alongside?.cases ?? 0) + report.alongside.cases,
+          };
+        }
+      } catch (e) {
+        failed++;
+        console.log(
+          `  ${worker} FAILED on ${section.name}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
     }
+    childFailures += failed;
+    if (own.length === failed) continue;
+    const info = [...infos].join(" | ");
+    const extra = alongside ? `; ${alongside.info} alongside on ${alongside.cases} cases` : "";
+    const children = `${own.length} ${own.length === 1 ? "child" : "children"}`;
+    console.log(
+      `  ran ${worker.padEnd(10)} ${((nowMs() - t0) / 1000).toFixed(1).padStart(6)} s  ${children}, one per section: ${info}${extra}`,
+    );
   }
 
   const lookup = indexResults(results);

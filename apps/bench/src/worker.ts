@@ -14,6 +14,8 @@ export interface WorkerReport {
   worker: Worker;
   /** Versions and settings worth printing (tfjs backend, SIMD, threads). */
   info: string;
+  /** tfjs-wasm timed in zerograd's process: its info and on how many cases. */
+  alongside?: { info: string; cases: number };
   results: CaseResult[];
   /** The memory probes (zerograd's child only). */
   probes: ProbeResult[];
@@ -217,9 +219,9 @@ export async function runWorker(
     }
   }
   if (worker === "zerograd") stopEngines();
-  const info =
-    typeof alongside === "object"
-      ? `${runner.info}; ${alongside.info} alongside on ${alongsideCases} cases`
-      : runner.info;
-  return { worker, info, results, probes };
+  const report: WorkerReport = { worker, info: runner.info, results, probes };
+  if (typeof alongside === "object") {
+    report.alongside = { info: alongside.info, cases: alongsideCases };
+  }
+  return report;
 }
