@@ -319,6 +319,57 @@ describe("gradCheck in float64, contiguous and strided inputs", () => {
     expect(gradCheck((a) => bnGradient(a), [x.data])).toBe(true);
   });
 
+  it("batchNorm with weight and bias: fused gradients equal the recorded ones, which differentiate again", () => {
+    const weights = normal([2, 3, 2, 2]);
+    const gradients = (x: Variable, w: Variable, b: Variable, createGraph = true) =>
+      enableGrad(() => {
+        const y = batchNorm(x, null, null, w, b, { training: true });
+        return grad(sum(mul(mul(mul(y, y), y), weights)), [x, w, b], { createGraph }) as Variable[];
+      });
+    const x = new Variable(normal([2, 3, 2, 2]));
+    const w = new Variable(array([1.5, -0.5, 2], { dtype: "float64" }));
+    const b = new Variable(array([0.1, 0.2, -0.3], { dtype: "float64" }));
+    const recorded = gradients(x, w, b);
+    const fused = gradients(x, w, b, false);
+    recorded.forEach((g, i) => {
+      expect(g.shape).toEqual([x, w, b][i]?.shape);
+      expect(maxAbsError(g, (fused[i] as Variable).data.toArray())).toBeLessThan(1e-12);
+    });
+    // Each recorded gradient, as a function of x, w and b, against central differences.
+    for (let i = 0; i < 3; i++) {
+      const f = (xv: Variable, wv: Variable, bv: Variable) => gradients(xv, wv, bv)[i] as Variable;
+      expect(gradCheck(f, [x.data, w.data, b.data])).toBe(true);
+    }
+    // Without a bias, and with a weight that needs no gradient.
+    const noBias = enableGrad(() => {
+      const y = batchNorm(x, null, null, w.data, null, { training: true });
+      return grad(sum(mul(y, weights)), x)[0] as Variable;
+    });
+    const composed = enableGrad(() => {
+      const y = mul(
+        batchNorm(x, null, null, null, null, { training: true }),
+        w.data.reshape([1, 3, 1, 1]),
+      );
+      return grad(sum(mul(y, weights)), x)[0] as Variable;
+    });
+    expect(maxAbsError(noBias, composed.data.toArray())).toBeLessThan(1e-12);
+  });
+
+  it("batchNorm promotes a float32 input with a float64 weight and bias, as their product does", () => {
+    const x = new Variable(normal([4, 2, 3]).astype("float32"));
+    const w = new Variable(array([2, -1], { dtype: "float64" }));
+    const b = new Variable(array([0.5, 0.25], { dtype: "float64" }));
+    const y = batchNorm(x, null, null, w, b, { training: true });
+    expect(y.dtype).toBe("float64");
+    const [gw, gb] = grad(sum(mul(y, y)), [w, b]) as Variable[];
+    expect(gw?.dtype).toBe("float64");
+    expect(gb?.data.toArray()).toEqual(
+      sum(y, [0, 2])
+        .data.toArray()
+        .map((v) => 2 * (v as number)),
+    );
+  });
+
   it("the layers' parameter gradients match central differences", () => {
     const dtype = "float64";
     const layerRng = new Random(3);

@@ -10,6 +10,7 @@ import {
   sqrt,
   square,
   sub,
+  sum,
   type Variable,
   type VariableLike,
 } from "@zerograd/autograd";
@@ -28,12 +29,13 @@ export interface BatchNormFunctionOptions {
 }
 
 /**
- * The training-mode normalisation of `batchNorm` as one Function: x̂ = (x − μ)/√(σ² + ε) with the
- * batch's mean μ and biased variance σ² over `axes` (kept as size 1). Its backward is the closed
- * form (∂x̂ᵀg)/∂x = (g − mean(g) − x̂·mean(g·x̂))/√(σ² + ε) on raw arrays, a few passes instead of
- * the dozen a composed graph takes; when the gradient must be differentiable again
- * (createGraph) it is the same formula with x̂ and √(σ² + ε) rebuilt from the input as recorded
- * Variable ops.
+ * The training-mode batch norm as one Function of (x, weight?, bias?): y = x̂·w + b with
+ * x̂ = (x − μ)/√(σ² + ε), the batch's mean μ and biased variance σ² over `axes` (kept as size 1),
+ * and w, b per channel. Forward fills two full-size arrays (x̂, kept for backward, and y) where
+ * the composed graph fills five. Its backward is the closed form on raw arrays:
+ * ∂b = Σg, ∂w = Σg·x̂ and, with h = g·w, ∂x = (h − mean(h) − x̂·mean(h·x̂))/√(σ² + ε), again in
+ * two full-size arrays. When the gradient must be differentiable again (createGraph) it is the
+ * same formula with x̂ and √(σ² + ε) rebuilt from the input as recorded Variable ops.
  */
 class BatchNormalize extends Function {
   /** The batch's mean, [1, C, 1, ...], once forward ran. */
@@ -41,10 +43,14 @@ class BatchNormalize extends Function {
   /** The batch's biased variance, [1, C, 1, ...], once forward ran. */
   batchVar!: NDArray;
   private std!: NDArray;
+  private normalized!: NDArray;
 
   constructor(
     private readonly axes: number[],
     private readonly eps: number,
+    private readonly channelShape: number[],
+    private readonly hasWeight: boolean,
+    private readonly hasBias: boolean,
   ) {
     super();
   }
@@ -53,33 +59,73 @@ class BatchNormalize extends Function {
     return "BatchNorm";
   }
 
-  forward(x: NDArray): NDArray {
-    this.batchMean = nd.mean(x, this.axes, true);
+  forward(x: NDArray, ...affine: NDArray[]): NDArray {
+    const { axes, channelShape } = this;
+    this.batchMean = nd.mean(x, axes, true);
     const centered = nd.sub(x, this.batchMean);
-    this.batchVar = nd.mean(nd.square(centered), this.axes, true);
+    const squares = nd.square(centered);
+    this.batchVar = nd.mean(squares, axes, true);
     this.std = nd.sqrt(nd.add(this.batchVar, this.eps));
     // In place: `centered` is not needed again, and a step saves a full-size allocation.
-    return nd.div(centered, this.std, { out: centered });
+    this.normalized = nd.div(centered, this.std, { out: centered });
+    const [weight, bias] = this.split(affine);
+    if (weight === undefined && bias === undefined) return this.normalized;
+    // y goes where the squares were (same shape and dtype: batchNorm only fuses one dtype).
+    let y = this.normalized;
+    if (weight !== undefined) y = nd.mul(y, nd.reshape(weight, channelShape), { out: squares });
+    if (bias !== undefined) y = nd.add(y, nd.reshape(bias, channelShape), { out: squares });
+    return y;
   }
 
-  backward(gy: Variable): Variable | NDArray {
-    const { axes } = this;
+  /** The weight and bias among the inputs after x (either may be absent). */
+  private split<T>(affine: readonly T[]): [T | undefined, T | undefined] {
+    return [
+      this.hasWeight ? affine[0] : undefined,
+      this.hasBias ? affine[this.hasWeight ? 1 : 0] : undefined,
+    ];
+  }
+
+  /** One gradient per input: x's, then the weight's and the bias's when they are inputs. */
+  private gradients<T>(dx: T | null, dw: T | null, db: T | null): (T | null)[] {
+    return [dx, ...(this.hasWeight ? [dw] : []), ...(this.hasBias ? [db] : [])];
+  }
+
+  backward(gy: Variable): (Variable | NDArray | null)[] {
+    const { axes, channelShape } = this;
+    const channels = [channelShape[1] as number];
+    const [weight] = this.split(this.inputs.slice(1));
+    const wantWeight = this.hasWeight && this.needsInputGrad(1);
+    const wantBias = this.hasBias && this.needsInputGrad(this.hasWeight ? 2 : 1);
     if (isGradEnabled()) {
       const x = this.inputs[0] as Variable;
       const centered = sub(x, mean(x, axes, true));
       const std = sqrt(add(mean(square(centered), axes, true), this.eps));
       const normalized = div(centered, std);
-      const projection = mul(normalized, mean(mul(gy, normalized), axes, true));
-      return div(sub(sub(gy, mean(gy, axes, true)), projection), std);
+      const h = weight === undefined ? gy : mul(gy, reshape(weight, channelShape));
+      const projection = mul(normalized, mean(mul(h, normalized), axes, true));
+      const dx = div(sub(sub(h, mean(h, axes, true)), projection), std);
+      const dw = wantWeight ? reshape(sum(mul(gy, normalized), axes), channels) : null;
+      const db = wantBias ? reshape(sum(gy, axes), channels) : null;
+      return this.gradients(dx, dw, db);
     }
     const g = gy.data;
-    const normalized = (this.outputs[0] as Variable).data;
-    // Two full-size arrays instead of five: each temporary is overwritten once it is used.
-    const projection = nd.mul(g, normalized);
+    const { normalized } = this;
+    const db = wantBias ? nd.reshape(nd.sum(g, axes), channels) : null;
+    // h = g·w in a scratch array that first holds g·x̂ for the weight's gradient; without a
+    // weight h is g itself, which is not ours to overwrite.
+    let h = g;
+    let dw: NDArray | null = null;
+    if (weight !== undefined) {
+      const scratch = nd.mul(g, normalized);
+      if (wantWeight) dw = nd.reshape(nd.sum(scratch, axes), channels);
+      h = nd.mul(g, nd.reshape(weight.data, channelShape), { out: scratch });
+    }
+    const projection = nd.mul(h, normalized);
     nd.mul(normalized, nd.mean(projection, axes, true), { out: projection });
-    const dx = nd.sub(g, nd.mean(g, axes, true));
+    const hMean = nd.mean(h, axes, true);
+    const dx = h === g ? nd.sub(g, hMean) : nd.sub(h, hMean, { out: h });
     nd.sub(dx, projection, { out: dx });
-    return nd.div(dx, this.std, { out: dx });
+    return this.gradients(nd.div(dx, this.std, { out: dx }), dw, db);
   }
 }
 
@@ -133,8 +179,18 @@ export function batchNorm(
         `batchNorm: training needs more than one value per channel, got input ${formatShape(input.shape)}`,
       );
     }
-    const normalize = new BatchNormalize(axes, eps);
-    normalized = normalize.apply(input);
+    // One Function for the whole layer where x, weight and bias share a dtype; mixed dtypes
+    // keep the composed affine, whose ops promote as they should.
+    const fuse = [w, b].every((a) => a === null || a.dtype === input.dtype);
+    const normalize = new BatchNormalize(
+      axes,
+      eps,
+      channelShape,
+      fuse && w !== null,
+      fuse && b !== null,
+    );
+    const affine = fuse ? [w, b].filter((a): a is Variable => a !== null) : [];
+    normalized = normalize.apply(input, ...affine);
     const { batchMean, batchVar } = normalize;
     const update = (running: NDArray | null, batch: NDArray) => {
       if (running === null) return;
@@ -143,6 +199,7 @@ export function batchNorm(
     };
     update(runningMean, batchMean);
     update(runningVar, nd.mul(batchVar, count / (count - 1)));
+    if (fuse) return normalized;
   } else {
     if (runningMean === null || runningVar === null) {
       throw new NNError("batchNorm: eval mode (training false) needs runningMean and runningVar");
