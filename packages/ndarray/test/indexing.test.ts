@@ -283,6 +283,99 @@ describe("scatterAdd", () => {
     expect(target.toArray()).toEqual([1, 2, 3]);
     expect(() => scatterAdd(zeros([3]), array([0]), zeros([1]))).toThrow(DTypeError);
   });
+
+  it("accumulates into out, which may be target itself (np.add.at)", () => {
+    const target = array([1, 2, 3, 4]);
+    const same = scatterAdd(target, [1, 1, -1], array([10, 20, 30]), undefined, { out: target });
+    expect(same).toBe(target);
+    expect(target.toArray()).toEqual([1, 32, 3, 34]);
+    // Along an axis, in place.
+    const rows = zeros([3, 2], "float64");
+    scatterAdd(
+      rows,
+      [2, 0, 2],
+      array(
+        [
+          [1, 2],
+          [10, 20],
+          [100, 200],
+        ],
+        { dtype: "float64" },
+      ),
+      0,
+      {
+        out: rows,
+      },
+    );
+    expect(rows.toArray()).toEqual([
+      [10, 20],
+      [0, 0],
+      [101, 202],
+    ]);
+    // Into another array: target is copied there first and left as it was.
+    const source = array([1, 2, 3]);
+    const into = array([7, 7, 7]);
+    expect(scatterAdd(source, [0], array([5]), undefined, { out: into }).toArray()).toEqual([
+      6, 2, 3,
+    ]);
+    expect(source.toArray()).toEqual([1, 2, 3]);
+    // A contiguous view with an offset, and a cast from int32 into the float32 result.
+    const buffer = zeros([6]);
+    const window = slice(buffer, [[2, 5]]);
+    scatterAdd(array([1, 2, 3], { dtype: "int32" }), [2, 0], array([0.5, 0.25]), undefined, {
+      out: window,
+    });
+    expect(buffer.toArray()).toEqual([0, 0, 1.25, 2, 3.5, 0]);
+    // bool stays logical or.
+    const flags = array([false, false, true]);
+    scatterAdd(flags, [1, 1], array([true, true]), undefined, { out: flags });
+    expect(Array.from(flags.data)).toEqual([0, 1, 1]);
+  });
+
+  it("reads values that alias out before writing", () => {
+    const x = array([1, 2, 3, 4]);
+    // values = x[0:2] is added at [2, 3]: the result is x + [0, 0, 1, 2], not a running sum.
+    scatterAdd(x, [2, 3], slice(x, [[0, 2]]), undefined, { out: x });
+    expect(x.toArray()).toEqual([1, 2, 4, 6]);
+    const y = array([1, 2, 3, 4]);
+    scatterAdd(y, [1, 2], slice(y, [[0, 2]]), undefined, { out: y });
+    expect(y.toArray()).toEqual([1, 3, 5, 4]);
+  });
+
+  it("with out, checks every index before writing, and checks out itself", () => {
+    const target = array([1, 2, 3]);
+    expect(() =>
+      scatterAdd(target, [0, 1, 3], array([5, 5, 5]), undefined, { out: target }),
+    ).toThrow(/scatterAdd: index 3 is out of bounds for the flattened array with size 3/);
+    expect(target.toArray()).toEqual([1, 2, 3]);
+    const rows = zeros([2, 2]);
+    expect(() =>
+      scatterAdd(
+        rows,
+        [0, 2],
+        array([
+          [1, 1],
+          [1, 1],
+        ]),
+        0,
+        { out: rows },
+      ),
+    ).toThrow(IndexError);
+    expect(rows.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(() => scatterAdd(target, [0], array([1]), undefined, { out: zeros([4]) })).toThrow(
+      /scatterAdd: out has shape \[4\] but the result has shape \[3\]/,
+    );
+    expect(() =>
+      scatterAdd(target, [0], array([1]), undefined, { out: zeros([3], "float64") }),
+    ).toThrow(DTypeError);
+    const strided = slice(zeros([6]), [[0, 6, 2]]);
+    expect(() => scatterAdd(target, [0], array([1]), undefined, { out: strided })).toThrow(
+      /scatterAdd: out must be contiguous/,
+    );
+  });
 });
 
 describe("oneHot", () => {

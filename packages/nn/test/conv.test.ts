@@ -363,11 +363,8 @@ describe("gradCheck in float64, contiguous and strided inputs", () => {
     expect(y.dtype).toBe("float64");
     const [gw, gb] = grad(sum(mul(y, y)), [w, b]) as Variable[];
     expect(gw?.dtype).toBe("float64");
-    expect(gb?.data.toArray()).toEqual(
-      sum(y, [0, 2])
-        .data.toArray()
-        .map((v) => 2 * (v as number)),
-    );
+    const twice = (sum(y, [0, 2]).data.toArray() as number[]).map((v) => 2 * v);
+    expect(gb?.data.toArray()).toEqual(twice);
   });
 
   it("the layers' parameter gradients match central differences", () => {

@@ -24,6 +24,19 @@ export function copy(x: NDArray): NDArray {
   return mapArrays("copy", identity, x.dtype, [x]);
 }
 
+/** `astype` into `out` (contiguous, x's shape, `dtype`), which is returned. */
+export function castInto(x: NDArray, dtype: DType, out: NDArray): NDArray {
+  return mapArrays(
+    "astype",
+    dtype === "bool" && x.dtype !== "bool" ? truthy : identity,
+    dtype,
+    [x],
+    {
+      out,
+    },
+  );
+}
+
 /** `x` itself when it is contiguous, otherwise a contiguous copy. */
 export function contiguous(x: NDArray): NDArray {
   checkArray(x, "contiguous");

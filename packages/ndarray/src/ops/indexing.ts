@@ -2,8 +2,8 @@ import { allocate, promoteTypes, type TypedArray } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
 import { NDArray } from "../ndarray";
 import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
-import { astype, contiguous, rowMajor } from "./copy";
-import { checkArray } from "./operands";
+import { astype, castInto, contiguous, copy, rowMajor } from "./copy";
+import { checkArray, checkOut, type OutOption, sameElements } from "./operands";
 import { reshape } from "./shape";
 
 /**
@@ -136,23 +136,42 @@ function resolveIndex(
 }
 
 /**
- * out[i] += src[start + p] for each index i = indices[p] into a flat `out` of `length`, each
- * resolved as it is read: the scatter of a flat `scatterAdd` (max pooling's backward) in one
- * pass, without a resolved copy of the indices.
+ * out[base + i] += src[start + p] for each index i = indices[p] into a flat `out` of `length`:
+ * the scatter of a flat `scatterAdd` (max pooling's backward) in one pass, without a resolved
+ * copy of the indices. The indices must have passed `checkFlatIndices`.
  */
 function addAt(
   out: TypedArray,
+  base: number,
   indices: NDArray,
   length: number,
   src: TypedArray,
   start: number,
-  shape: readonly number[],
 ): void {
   const { data: given, start: first } = int32Indices("scatterAdd", indices);
   const count = indices.size;
   for (let p = 0; p < count; p++) {
-    const i = resolveIndex("scatterAdd", given[first + p] as number, length, undefined, shape);
+    const v = given[first + p] as number;
+    const i = base + (v < 0 ? v + length : v);
     out[i] = (out[i] as number) + (src[start + p] as number);
+  }
+}
+
+/** The IndexError of the first index outside [-length, length), if any. */
+function checkFlatIndices(indices: NDArray, length: number, shape: readonly number[]): void {
+  const { data: given, start: first } = int32Indices("scatterAdd", indices);
+  const end = first + indices.size;
+  let low = 0;
+  let high = 0;
+  for (let p = first; p < end; p++) {
+    const v = given[p] as number;
+    if (v < low) low = v;
+    else if (v > high) high = v;
+  }
+  if (low >= -length && high < length) return;
+  // Name the first bad index.
+  for (let p = first; p < end; p++) {
+    resolveIndex("scatterAdd", given[p] as number, length, undefined, shape);
   }
 }
 
@@ -223,13 +242,19 @@ export function take(
  * along `axis` (flattened without one). Repeated indices accumulate. `values` must have the
  * shape `take(target, indices, axis)` would return. The result has `target`'s shape and the
  * dtype `target` and `values` promote to (bool + bool stays bool, as logical or); `target`
- * itself is not modified.
+ * itself is not modified, unless it is `options.out`.
+ *
+ * With `out` (NumPy's `out=`: contiguous, target's shape, the result's dtype) the result is
+ * written there instead of a new array. It may be `target` itself, which then accumulates in
+ * place as NumPy's `np.add.at(target, indices, values)`; every index is checked before
+ * anything is written.
  */
 export function scatterAdd(
   target: NDArray,
   indices: NDArray | readonly number[] | number,
   values: NDArray,
   axis?: number,
+  options?: OutOption,
 ): NDArray {
   checkArray(target, "scatterAdd");
   checkArray(values, "scatterAdd");
@@ -247,30 +272,47 @@ export function scatterAdd(
   const dtype = promoteTypes(target.dtype, values.dtype);
   // bool + bool is logical or (as `add`): a sum would store 2 in a bool array.
   const logical = dtype === "bool";
-  if (flat && !logical) {
-    // `out` is a copy: an index out of bounds throws before anything the caller sees changes.
-    const out = astype(target, dtype).data;
-    const { data: src, start } = rowMajor(values);
-    addAt(out, idx, length, src, start, target.shape);
-    return new NDArray(out, target.shape);
+  const into = options?.out;
+  if (into !== undefined) checkOut("scatterAdd", into, target.shape, dtype);
+  // Every index is checked before anything is written.
+  const fast = flat && !logical;
+  const picks = fast
+    ? undefined
+    : resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
+  if (fast) checkFlatIndices(idx, length, target.shape);
+  let out: TypedArray;
+  let at = 0;
+  let src = values;
+  if (into === undefined) {
+    out = astype(target, dtype).data;
+  } else {
+    // values read from where the result goes are copied before the first write.
+    if (values.data.buffer === into.data.buffer) src = copy(values);
+    if (target.data.buffer !== into.data.buffer || !sameElements(target, into, target.shape)) {
+      castInto(target, dtype, into);
+    }
+    out = into.data;
+    at = into.offset;
   }
-  const picks = resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
-  const out = astype(target, dtype).data;
-  const { data: src, start } = rowMajor(values);
-  const outer = shapeSize(base.slice(0, ax));
-  const inner = shapeSize(base.slice(ax + 1));
-  for (let o = 0; o < outer; o++) {
-    for (let p = 0; p < picks.length; p++) {
-      const to = (o * length + (picks[p] as number)) * inner;
-      const from = start + (o * picks.length + p) * inner;
-      for (let i = 0; i < inner; i++) {
-        const u = out[to + i] as number;
-        const v = src[from + i] as number;
-        out[to + i] = logical ? u | v : u + v;
+  const { data: from0, start } = rowMajor(src);
+  if (picks === undefined) {
+    addAt(out, at, idx, length, from0, start);
+  } else {
+    const outer = shapeSize(base.slice(0, ax));
+    const inner = shapeSize(base.slice(ax + 1));
+    for (let o = 0; o < outer; o++) {
+      for (let p = 0; p < picks.length; p++) {
+        const to = at + (o * length + (picks[p] as number)) * inner;
+        const from = start + (o * picks.length + p) * inner;
+        for (let i = 0; i < inner; i++) {
+          const u = out[to + i] as number;
+          const v = from0[from + i] as number;
+          out[to + i] = logical ? u | v : u + v;
+        }
       }
     }
   }
-  return new NDArray(out, target.shape);
+  return into ?? new NDArray(out, target.shape);
 }
 
 /** float32 one-hot rows: shape indices.shape + [numClasses]; an index outside [0, numClasses) is an IndexError. */

@@ -64,7 +64,7 @@ export interface OutOption {
 }
 
 /** Whether `x`, read over `shape`, visits exactly the memory `out` is written in, element by element. */
-function sameElements(x: NDArray, out: NDArray, shape: readonly number[]): boolean {
+export function sameElements(x: NDArray, out: NDArray, shape: readonly number[]): boolean {
   if (x.data.BYTES_PER_ELEMENT !== out.data.BYTES_PER_ELEMENT) return false;
   const start = (a: NDArray) => a.data.byteOffset + a.offset * a.data.BYTES_PER_ELEMENT;
   if (start(x) !== start(out)) return false;
@@ -72,7 +72,8 @@ function sameElements(x: NDArray, out: NDArray, shape: readonly number[]): boole
   return shape.every((d, i) => d === 1 || strides[i] === out.strides[i]);
 }
 
-function checkOut(op: string, out: NDArray, shape: readonly number[], dtype: DType): void {
+/** Throws unless `out` can take a result of `shape` and `dtype` (see `OutOption`). */
+export function checkOut(op: string, out: NDArray, shape: readonly number[], dtype: DType): void {
   checkArray(out, op);
   if (!shapesEqual(out.shape, shape)) {
     throw new ShapeError(

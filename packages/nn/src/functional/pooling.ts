@@ -5,6 +5,7 @@ import {
   expandDims,
   Function,
   im2col,
+  isGradEnabled,
   mean,
   reshape,
   scatterAdd,
@@ -99,8 +100,8 @@ function batched(x: Variable, op: string) {
 /**
  * Max pooling as one Function (its node reads "MaxPool2d", and exporters read its `window`):
  * the forward takes each window's first maximum and its index (ndarray's `windowMaxima`); the backward
- * scatter-adds the output gradient to those elements, with Variable ops, so it can be
- * differentiated again.
+ * scatter-adds the output gradient to those elements: into a zero array in place, or with
+ * Variable ops when the gradient must be differentiable again (createGraph).
  */
 class MaxPool2dFunction extends Function {
   /** int32 [N, C, OH, OW]: the flat input index each output took. */
@@ -121,10 +122,19 @@ class MaxPool2dFunction extends Function {
     return values;
   }
 
-  backward(gy: Variable): Variable {
+  backward(gy: Variable): Variable | NDArray {
     const x = this.inputs[0] as Variable;
-    const chosen = nd.reshape(this.chosen as NDArray, [-1]);
-    const flat = scatterAdd(nd.zeros([x.size], gy.dtype), chosen, reshape(gy, [-1]));
+    const chosen = this.chosen as NDArray;
+    if (!isGradEnabled()) {
+      // On raw arrays, into the zeros themselves: one full-size array instead of two.
+      const dx = nd.zeros(x.shape, gy.dtype);
+      return nd.scatterAdd(dx, chosen, gy.data, undefined, { out: dx });
+    }
+    const flat = scatterAdd(
+      nd.zeros([x.size], gy.dtype),
+      nd.reshape(chosen, [-1]),
+      reshape(gy, [-1]),
+    );
     return reshape(flat, x.shape);
   }
 }
