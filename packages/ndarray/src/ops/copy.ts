@@ -1,7 +1,7 @@
 import { checkDType, type DType, type TypedArray } from "../dtype";
 import { identity } from "../kernels/engine";
 import type { NDArray } from "../ndarray";
-import { checkArray, mapArrays } from "./operands";
+import { checkArray, mapArrays, type OutOption } from "./operands";
 
 const truthy = (x: number) => (x !== 0 ? 1 : 0);
 
@@ -13,28 +13,24 @@ const truthy = (x: number) => (x !== 0 ? 1 : 0);
 export function astype(x: NDArray, dtype: DType): NDArray {
   checkArray(x, "astype");
   checkDType(dtype, "astype");
-  return mapArrays("astype", dtype === "bool" && x.dtype !== "bool" ? truthy : identity, dtype, [
-    x,
-  ]);
+  return cast(x, dtype);
+}
+
+/** `astype` without the checks, into `options.out` when given (contiguous, x's shape, `dtype`). */
+export function cast(x: NDArray, dtype: DType, options?: OutOption): NDArray {
+  return mapArrays(
+    "astype",
+    dtype === "bool" && x.dtype !== "bool" ? truthy : identity,
+    dtype,
+    [x],
+    options,
+  );
 }
 
 /** A contiguous copy that shares no memory with `x`. */
 export function copy(x: NDArray): NDArray {
   checkArray(x, "copy");
   return mapArrays("copy", identity, x.dtype, [x]);
-}
-
-/** `astype` into `out` (contiguous, x's shape, `dtype`), which is returned. */
-export function castInto(x: NDArray, dtype: DType, out: NDArray): NDArray {
-  return mapArrays(
-    "astype",
-    dtype === "bool" && x.dtype !== "bool" ? truthy : identity,
-    dtype,
-    [x],
-    {
-      out,
-    },
-  );
 }
 
 /** `x` itself when it is contiguous, otherwise a contiguous copy. */

@@ -2,7 +2,7 @@ import { allocate, promoteTypes, type TypedArray } from "../dtype";
 import { DTypeError, IndexError, ShapeError } from "../errors";
 import { NDArray } from "../ndarray";
 import { formatShape, normalizeAxis, shapeSize, shapesEqual } from "../shape";
-import { astype, castInto, contiguous, copy, rowMajor } from "./copy";
+import { cast, contiguous, copy, rowMajor } from "./copy";
 import { checkArray, checkOut, type OutOption, sameElements } from "./operands";
 import { reshape } from "./shape";
 
@@ -280,23 +280,19 @@ export function scatterAdd(
     ? undefined
     : resolveIndices("scatterAdd", idx, length, flat ? undefined : ax, target.shape);
   if (fast) checkFlatIndices(idx, length, target.shape);
-  let out: TypedArray;
-  let at = 0;
-  let src = values;
-  if (into === undefined) {
-    out = astype(target, dtype).data;
-  } else {
-    // values read from where the result goes are copied before the first write.
-    if (values.data.buffer === into.data.buffer) src = copy(values);
-    if (target.data.buffer !== into.data.buffer || !sameElements(target, into, target.shape)) {
-      castInto(target, dtype, into);
-    }
-    out = into.data;
-    at = into.offset;
-  }
-  const { data: from0, start } = rowMajor(src);
+  // values read from where the result goes are copied before the first write.
+  const src = into !== undefined && values.data.buffer === into.data.buffer ? copy(values) : values;
+  // The result starts as target in its dtype: a new array, or out (unless out is target).
+  const result =
+    into === undefined
+      ? cast(target, dtype)
+      : sameElements(target, into, target.shape)
+        ? into
+        : cast(target, dtype, { out: into });
+  const { data: out, offset: at } = result;
+  const { data: adds, start } = rowMajor(src);
   if (picks === undefined) {
-    addAt(out, at, idx, length, from0, start);
+    addAt(out, at, idx, length, adds, start);
   } else {
     const outer = shapeSize(base.slice(0, ax));
     const inner = shapeSize(base.slice(ax + 1));
@@ -306,13 +302,13 @@ export function scatterAdd(
         const from = start + (o * picks.length + p) * inner;
         for (let i = 0; i < inner; i++) {
           const u = out[to + i] as number;
-          const v = from0[from + i] as number;
+          const v = adds[from + i] as number;
           out[to + i] = logical ? u | v : u + v;
         }
       }
     }
   }
-  return into ?? new NDArray(out, target.shape);
+  return result;
 }
 
 /** float32 one-hot rows: shape indices.shape + [numClasses]; an index outside [0, numClasses) is an IndexError. */

@@ -65,6 +65,7 @@ export interface OutOption {
 
 /** Whether `x`, read over `shape`, visits exactly the memory `out` is written in, element by element. */
 export function sameElements(x: NDArray, out: NDArray, shape: readonly number[]): boolean {
+  if (x.data.buffer !== out.data.buffer) return false;
   if (x.data.BYTES_PER_ELEMENT !== out.data.BYTES_PER_ELEMENT) return false;
   const start = (a: NDArray) => a.data.byteOffset + a.offset * a.data.BYTES_PER_ELEMENT;
   if (start(x) !== start(out)) return false;
